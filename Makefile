@@ -1,0 +1,59 @@
+# The two set-up commands (see README.md):
+#   make run    install what is needed, build, and start a demo node on http://127.0.0.1:8080
+#   make test   install what is needed, build with sanitizers, run the whole suite on
+#               SQLite and on a throwaway PostgreSQL
+# Others: make build, make bench, make lint, make clean.
+
+BUILD      ?= build
+TEST_BUILD ?= build-test
+CLANG_BUILD ?= build-clang
+DEMO_DIR   ?= demo-node
+DEMO_LISTEN ?= 127.0.0.1:8080
+JOBS       ?= $(shell nproc)
+
+.PHONY: all deps test-deps build run test lint check-clang test-build web-deps bench clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DYW_TESTS=OFF >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@test -f $(DEMO_DIR)/yiwang.conf || $(BUILD)/yiwang init --dir $(DEMO_DIR) \
+	    --name "青岚市政务数据共享与服务节点（演示）" --origin yiwang.qinglan.example/demo \
+	    --listen $(DEMO_LISTEN)
+	$(BUILD)/yiwang serve --dir $(DEMO_DIR) --listen $(DEMO_LISTEN)
+
+lint: test-deps
+	@scripts/lint.sh
+
+# gcc and clang must both build everything warning-free (-Werror).
+test-deps:
+	@scripts/deps.sh --test
+
+check-clang: test-deps
+	cmake -S . -B $(CLANG_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	cmake --build $(CLANG_BUILD) -j $(JOBS)
+
+test-build: test-deps
+	cmake -S . -B $(TEST_BUILD) -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DYW_SANITIZE=ON >/dev/null
+	cmake --build $(TEST_BUILD) -j $(JOBS)
+
+web-deps: test-deps
+	cd tests/web && npm ci --no-audit --no-fund --loglevel=error
+
+test: lint check-clang test-build web-deps
+	scripts/with-postgres.sh ctest --test-dir $(TEST_BUILD) --output-on-failure -j $(JOBS)
+
+bench:
+	@scripts/deps.sh --bench
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DYW_TESTS=OFF >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	bench/http_health.sh $(BUILD)/yiwang
+
+clean:
+	rm -rf $(BUILD) $(TEST_BUILD) $(CLANG_BUILD)

@@ -1,0 +1,173 @@
+/* Profiles, hashes, HMAC, the CSPRNG and constant-time comparison. */
+#include "crypto.h"
+
+#include <limits.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <openssl/rand.h>
+
+int yw_profile_parse(struct yw_str name, enum yw_profile *out)
+{
+    if (yw_str_eq_c(name, "gm")) {
+        *out = YW_PROFILE_GM;
+        return YW_OK;
+    }
+    if (yw_str_eq_c(name, "intl")) {
+        *out = YW_PROFILE_INTL;
+        return YW_OK;
+    }
+    return YW_EINVAL;
+}
+
+const char *yw_profile_name(enum yw_profile p)
+{
+    switch (p) {
+    case YW_PROFILE_GM: return "gm";
+    case YW_PROFILE_INTL: return "intl";
+    }
+    return "unknown";
+}
+
+const char *yw_profile_hash_name(enum yw_profile p)
+{
+    switch (p) {
+    case YW_PROFILE_GM: return "SM3";
+    case YW_PROFILE_INTL: return "SHA-256";
+    }
+    return "unknown";
+}
+
+const char *yw_profile_sig_name(enum yw_profile p)
+{
+    switch (p) {
+    case YW_PROFILE_GM: return "SM2";
+    case YW_PROFILE_INTL: return "Ed25519";
+    }
+    return "unknown";
+}
+
+/* EVP_sm3()/EVP_sha256() are static constant descriptors; OpenSSL fetches
+ * and caches the implementation itself, thread-safely. */
+static const EVP_MD *profile_md(enum yw_profile p)
+{
+    switch (p) {
+    case YW_PROFILE_GM: return EVP_sm3();
+    case YW_PROFILE_INTL: return EVP_sha256();
+    }
+    return NULL;
+}
+
+/* The digest's name as the HMAC provider wants it. */
+static const char *profile_md_name(enum yw_profile p)
+{
+    switch (p) {
+    case YW_PROFILE_GM: return "SM3";
+    case YW_PROFILE_INTL: return "SHA256";
+    }
+    return NULL;
+}
+
+int yw_hash(enum yw_profile p, const void *data, size_t n, uint8_t out[YW_HASH_SIZE])
+{
+    struct yw_str part = {data, n};
+    return yw_hashv(p, &part, 1, out);
+}
+
+int yw_hashv(enum yw_profile p, const struct yw_str *parts, size_t n_parts,
+             uint8_t out[YW_HASH_SIZE])
+{
+    const EVP_MD *md = profile_md(p);
+    EVP_MD_CTX *ctx = NULL;
+    unsigned int len = 0;
+    int rc = YW_ECRYPTO;
+
+    if (md == NULL || (parts == NULL && n_parts > 0))
+        return YW_EINVAL;
+    if ((ctx = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(ctx, md, NULL) != 1)
+        goto out;
+    for (size_t i = 0; i < n_parts; i++) {
+        if (parts[i].n > 0 && EVP_DigestUpdate(ctx, parts[i].p, parts[i].n) != 1)
+            goto out;
+    }
+    if (EVP_DigestFinal_ex(ctx, out, &len) != 1 || len != YW_HASH_SIZE)
+        goto out;
+    rc = YW_OK;
+out:
+    if (rc < 0)
+        ERR_clear_error();
+    EVP_MD_CTX_free(ctx);
+    return rc;
+}
+
+int yw_hmac(enum yw_profile p, const void *key, size_t key_len, const void *data, size_t n,
+            uint8_t out[YW_HASH_SIZE])
+{
+    struct yw_str part = {data, n};
+    return yw_hmacv(p, key, key_len, &part, 1, out);
+}
+
+int yw_hmacv(enum yw_profile p, const void *key, size_t key_len, const struct yw_str *parts,
+             size_t n_parts, uint8_t out[YW_HASH_SIZE])
+{
+    static const uint8_t empty_key[1] = {0};
+    const char *md_name = profile_md_name(p);
+    EVP_MAC *mac = NULL;
+    EVP_MAC_CTX *ctx = NULL;
+    OSSL_PARAM params[2];
+    size_t len = 0;
+    int rc = YW_ECRYPTO;
+
+    if (md_name == NULL || (parts == NULL && n_parts > 0) || (key == NULL && key_len > 0))
+        return YW_EINVAL;
+    /* EVP_MAC_init treats a NULL key as "keep the previous key", of which
+     * there is none: pass a real pointer for the empty key. */
+    if (key_len == 0)
+        key = empty_key;
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)md_name, 0);
+    params[1] = OSSL_PARAM_construct_end();
+    if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+        goto out;
+    if ((ctx = EVP_MAC_CTX_new(mac)) == NULL || EVP_MAC_init(ctx, key, key_len, params) != 1)
+        goto out;
+    for (size_t i = 0; i < n_parts; i++) {
+        if (parts[i].n > 0 &&
+            EVP_MAC_update(ctx, (const unsigned char *)parts[i].p, parts[i].n) != 1)
+            goto out;
+    }
+    if (EVP_MAC_final(ctx, out, &len, YW_HASH_SIZE) != 1 || len != YW_HASH_SIZE)
+        goto out;
+    rc = YW_OK;
+out:
+    if (rc < 0)
+        ERR_clear_error();
+    EVP_MAC_CTX_free(ctx); /* wipes the keyed state */
+    EVP_MAC_free(mac);
+    return rc;
+}
+
+int yw_random(void *out, size_t n)
+{
+    unsigned char *p = out;
+    size_t done = 0;
+
+    while (done < n) {
+        size_t chunk = n - done < (size_t)INT_MAX ? n - done : (size_t)INT_MAX;
+        if (RAND_priv_bytes(p + done, (int)chunk) != 1) {
+            OPENSSL_cleanse(out, n);
+            ERR_clear_error();
+            return YW_ECRYPTO;
+        }
+        done += chunk;
+    }
+    return YW_OK;
+}
+
+bool yw_mem_equal(const void *a, const void *b, size_t n)
+{
+    return CRYPTO_memcmp(a, b, n) == 0;
+}

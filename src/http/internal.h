@@ -1,0 +1,102 @@
+/* Internal to src/http/: what the server core shares with the handlers. */
+#ifndef YW_HTTP_INTERNAL_H
+#define YW_HTTP_INTERNAL_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdatomic.h>
+
+#include "http.h"
+#include "policy/policy.h"
+
+#define YW__MAX_ROUTES 32
+
+/* The request as a handler sees it. Everything is lent for the call. */
+struct yw_request {
+    struct yw_ctx *ctx;
+    struct yw_http_server *srv;
+    struct MHD_Connection *conn;
+    const struct yw_route *route;
+    const char *method;
+    struct yw_str path;
+    struct yw_str rest; /* what a final "*" in the pattern matched */
+    json_t *json;       /* the parsed body of a YW_BODY_JSON route */
+    struct yw_principal principal;
+};
+
+/* What a handler fills in. Exactly one of json, data or owned is set. */
+struct yw_response {
+    unsigned status;          /* 200 unless set */
+    json_t *json;             /* stolen: the server serialises and frees it */
+    const void *data;         /* static bytes (embedded assets), not copied */
+    size_t size;              /* of data or owned */
+    char *owned;              /* malloc'd bytes, freed by the server */
+    const char *content_type; /* default application/json */
+    const char *cache_control;
+    const char *etag;
+    bool html; /* adds the page Content-Security-Policy */
+};
+
+/* ---- metrics (metrics.c) ------------------------------------------------- */
+#define YW__N_BUCKETS 14
+#define YW__N_STATUSES 18
+
+struct yw__route_metrics {
+    atomic_uint_fast64_t by_status[YW__N_STATUSES];
+    atomic_uint_fast64_t buckets[YW__N_BUCKETS]; /* not cumulative; summed on render */
+    atomic_uint_fast64_t count;
+    atomic_uint_fast64_t sum_us;
+};
+
+struct yw__metrics {
+    size_t n_routes; /* the last slot is for requests that matched no route */
+    struct yw__route_metrics routes[YW__MAX_ROUTES + 1];
+    atomic_int connections;
+};
+
+void yw__metrics_observe(struct yw__metrics *m, size_t route_index, unsigned status,
+                         int64_t duration_ns);
+/* Renders the Prometheus text exposition into b. */
+int yw__metrics_render(struct yw__metrics *m, struct yw_ctx *ctx, struct yw_buf *b);
+
+/* ---- workers (workers.c) -------------------------------------------------
+ * Jobs are intrusive: embed a struct yw__job in what you submit. Queued jobs
+ * all run, even during yw__workers_stop(), which drains the queue first. */
+struct yw__job {
+    struct yw__job *next;
+    void (*run)(struct yw__job *job);
+};
+struct yw__workers;
+
+int yw__workers_start(size_t n_threads, size_t max_queue, struct yw__workers **out,
+                      struct yw_err *err) YW_MUST_USE;
+/* False when the queue is full or the pool is stopping: the caller answers 503. */
+bool yw__workers_submit(struct yw__workers *w, struct yw__job *job);
+void yw__workers_stats(struct yw__workers *w, size_t *queued, int *busy);
+void yw__workers_stop(struct yw__workers *w); /* NULL-safe; joins every thread */
+
+/* ---- server (server.c) --------------------------------------------------- */
+struct yw_http_server {
+    struct MHD_Daemon *daemon;
+    struct yw__workers *workers;
+    struct yw_ctx *ctx;
+    const struct yw_route *routes;
+    size_t n_routes;
+    char (*etags)[24]; /* per web asset, computed at start */
+    atomic_int in_flight;
+    atomic_bool stopping;
+    atomic_uint_fast64_t next_id;
+    uint64_t id_prefix;
+    struct yw__metrics metrics;
+};
+
+/* The ETag of a web asset (index into yw_web_assets). */
+const char *yw__web_etag(struct yw_http_server *srv, size_t asset_index);
+
+/* Maps a YW_E* code to its HTTP status and error code string: the one table. */
+unsigned yw__status_of(int code, const char **code_name);
+
+/* Builds the standard error body. message and field are copied. */
+json_t *yw__error_body(const char *code, const char *message, const char *field);
+
+#endif

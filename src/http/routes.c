@@ -1,0 +1,155 @@
+/* The route table and the handlers of the node core. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int get_health(struct yw_request *req, struct yw_response *res, struct yw_err *err)
+{
+    struct yw_ctx *ctx = req->ctx;
+    (void)err;
+    res->json = json_pack("{s:s, s:s, s:i, s:I}", "status", "ok", "version", YW_VERSION,
+                          "schema_version", ctx->schema_version, "uptime_seconds",
+                          (json_int_t)((yw_now_ms() - ctx->started_ms) / 1000));
+    return res->json ? YW_OK : YW_ENOMEM;
+}
+
+static json_t *node_json(const struct yw_node_info *info)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", info->name, "origin",
+                     info->origin, "profile", info->profile, "public_key", info->public_key,
+                     "version", YW_VERSION, "created_at", info->created_at, "updated_at",
+                     info->updated_at);
+}
+
+static int get_node(struct yw_request *req, struct yw_response *res, struct yw_err *err)
+{
+    struct yw_node_info info;
+    int rc = yw_node_info(req->ctx, &info, err);
+    if (rc < 0)
+        return rc;
+    res->json = node_json(&info);
+    return res->json ? YW_OK : YW_ENOMEM;
+}
+
+/* PATCH /v1/node {"name": "…"}: rename the node (node_admin). */
+static int patch_node(struct yw_request *req, struct yw_response *res, struct yw_err *err)
+{
+    const char *key;
+    json_t *value;
+    int rc;
+
+    json_object_foreach(req->json, key, value)
+    {
+        if (strcmp(key, "name") != 0)
+            return yw_err_set(err, YW_EINVAL, key, "不能修改该字段 / unknown field \"%s\"", key);
+    }
+    json_t *name = json_object_get(req->json, "name");
+    if (!json_is_string(name))
+        return yw_err_set(err, YW_EINVAL, "name", "name 须为字符串 / name must be a string");
+    rc = yw_node_rename(req->ctx,
+                        (struct yw_str){json_string_value(name), json_string_length(name)}, err);
+    if (rc < 0)
+        return rc;
+    return get_node(req, res, err);
+}
+
+static int get_metrics(struct yw_request *req, struct yw_response *res, struct yw_err *err)
+{
+    struct yw_buf b;
+    int rc;
+
+    yw_buf_init(&b, 4 * 1024 * 1024);
+    rc = yw__metrics_render(&req->srv->metrics, req->ctx, &b);
+    if (rc < 0) {
+        yw_buf_free(&b);
+        return yw_err_set(err, rc, NULL, "metrics too large");
+    }
+    res->size = b.len;
+    res->owned = yw_buf_take(&b);
+    res->content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return YW_OK;
+}
+
+static int get_openapi(struct yw_request *req, struct yw_response *res, struct yw_err *err)
+{
+    const struct yw_asset *doc =
+        yw_asset_find(yw_doc_assets, yw_doc_assets_count, YW_STR_LIT("openapi.json"));
+    (void)req;
+    if (doc == NULL)
+        return yw_err_set(err, YW_EINTERNAL, NULL, "openapi.json is not embedded");
+    res->data = doc->data;
+    res->size = doc->size;
+    res->content_type = "application/json";
+    res->cache_control = "no-cache";
+    return YW_OK;
+}
+
+static const char *content_type_of(const char *path)
+{
+    static const struct {
+        const char *ext;
+        const char *type;
+    } types[] = {
+        {".html", "text/html; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"},
+        {".json", "application/json"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},
+        {".txt", "text/plain; charset=utf-8"},
+    };
+    const char *dot = strrchr(path, '.');
+    for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
+        if (strcmp(dot, types[i].ext) == 0)
+            return types[i].type;
+    return "application/octet-stream";
+}
+
+/* "/" and "/index.html" serve web/index.html; "/assets/…" serve web/assets/…. */
+static int get_web(struct yw_request *req, struct yw_response *res, struct yw_err *err)
+{
+    struct yw_str path = req->path;
+    if (yw_str_eq_c(path, "/"))
+        path = YW_STR_LIT("index.html");
+    else
+        path = (struct yw_str){path.p + 1, path.n - 1};
+    const struct yw_asset *a = yw_asset_find(yw_web_assets, yw_web_assets_count, path);
+    if (a == NULL)
+        return yw_err_set(err, YW_ENOTFOUND, NULL, "没有这个文件 / no such file");
+    res->data = a->data;
+    res->size = a->size;
+    res->content_type = content_type_of(a->path);
+    res->html = strcmp(res->content_type, "text/html; charset=utf-8") == 0;
+    res->cache_control = "no-cache";
+    res->etag = yw__web_etag(req->srv, (size_t)(a - yw_web_assets));
+    return YW_OK;
+}
+
+static const struct yw_route routes[] = {
+    {"GET", "/v1/health", YW_ACTION_PUBLIC, YW_BODY_NONE, YW_EXEC_INLINE, get_health,
+     "Liveness and version of the node"},
+    {"GET", "/v1/node", YW_ACTION_PUBLIC, YW_BODY_NONE, YW_EXEC_WORKER, get_node,
+     "The node's identity: name, origin, crypto profile, public key"},
+    {"PATCH", "/v1/node", "node.update", YW_BODY_JSON, YW_EXEC_WORKER, patch_node,
+     "Rename the node"},
+    {"GET", "/metrics", YW_ACTION_PUBLIC, YW_BODY_NONE, YW_EXEC_INLINE, get_metrics,
+     "Prometheus metrics: requests, latency, connections, database pool"},
+    {"GET", "/v1/openapi.json", YW_ACTION_PUBLIC, YW_BODY_NONE, YW_EXEC_INLINE, get_openapi,
+     "This API described in OpenAPI 3.1"},
+    {"GET", "/", YW_ACTION_PUBLIC, YW_BODY_NONE, YW_EXEC_INLINE, get_web,
+     "The portal's landing page"},
+    {"GET", "/index.html", YW_ACTION_PUBLIC, YW_BODY_NONE, YW_EXEC_INLINE, get_web,
+     "The landing page"},
+    {"GET", "/assets/*", YW_ACTION_PUBLIC, YW_BODY_NONE, YW_EXEC_INLINE, get_web,
+     "The portal's static files (embedded at build)"},
+};
+
+const struct yw_route *yw_http_routes(size_t *count)
+{
+    *count = sizeof(routes) / sizeof(routes[0]);
+    return routes;
+}

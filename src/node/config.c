@@ -1,0 +1,160 @@
+/* yiwang.conf: "key = value" lines, '#' comments, defaults for what is absent. */
+#include "node.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CONF_MAX_BYTES (64 * 1024)
+
+static void set_defaults(const char *dir, struct yw_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    (void)yw_copy(cfg->dir, sizeof(cfg->dir), dir);
+    (void)yw_fmt(cfg->db, sizeof(cfg->db), "sqlite:%s/yiwang.db", dir);
+    (void)yw_copy(cfg->listen, sizeof(cfg->listen), "127.0.0.1:8080");
+    (void)yw_fmt(cfg->key_file, sizeof(cfg->key_file), "%s/%s", dir, YW_NODE_KEY);
+    cfg->pool_size = 8;
+    cfg->body_limit = 1024 * 1024;
+    cfg->max_connections = 1024;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    cfg->io_threads = cores < 1 ? 1 : cores > 64 ? 64 : (int)cores;
+    cfg->workers = 16;
+    cfg->max_queue = 4096;
+    cfg->timeout_s = 30;
+    cfg->grace_s = 10;
+    cfg->log_level = YW_LOG_INFO;
+}
+
+static struct yw_str trim(struct yw_str s)
+{
+    while (s.n > 0 && (s.p[0] == ' ' || s.p[0] == '\t'))
+        s.p++, s.n--;
+    while (s.n > 0 && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r'))
+        s.n--;
+    return s;
+}
+
+static int set_text(char *dst, size_t size, struct yw_str v)
+{
+    if (v.n == 0 || v.n >= size || memchr(v.p, '\0', v.n) != NULL)
+        return YW_EINVAL;
+    memcpy(dst, v.p, v.n);
+    dst[v.n] = '\0';
+    return YW_OK;
+}
+
+static int set_int(int *dst, struct yw_str v, int64_t min, int64_t max)
+{
+    int64_t x;
+    int rc = yw_parse_int64(v, min, max, &x);
+    if (rc == YW_OK)
+        *dst = (int)x;
+    return rc;
+}
+
+static int set_one(struct yw_config *cfg, struct yw_str key, struct yw_str v)
+{
+    if (yw_str_eq_c(key, "db"))
+        return set_text(cfg->db, sizeof(cfg->db), v);
+    if (yw_str_eq_c(key, "listen"))
+        return set_text(cfg->listen, sizeof(cfg->listen), v);
+    if (yw_str_eq_c(key, "key_file")) {
+        char rel[PATH_MAX];
+        int rc = set_text(rel, sizeof(rel), v);
+        if (rc < 0)
+            return rc;
+        if (rel[0] == '/')
+            return yw_copy(cfg->key_file, sizeof(cfg->key_file), rel);
+        return yw_fmt(cfg->key_file, sizeof(cfg->key_file), "%s/%s", cfg->dir, rel);
+    }
+    if (yw_str_eq_c(key, "pool_size"))
+        return set_int(&cfg->pool_size, v, 1, 256);
+    if (yw_str_eq_c(key, "body_limit"))
+        return yw_parse_int64(v, 1024, (int64_t)64 * 1024 * 1024, &cfg->body_limit);
+    if (yw_str_eq_c(key, "max_connections"))
+        return set_int(&cfg->max_connections, v, 1, 65536);
+    if (yw_str_eq_c(key, "io_threads"))
+        return set_int(&cfg->io_threads, v, 1, 64);
+    if (yw_str_eq_c(key, "workers"))
+        return set_int(&cfg->workers, v, 1, 1024);
+    if (yw_str_eq_c(key, "max_queue"))
+        return set_int(&cfg->max_queue, v, 1, 1000000);
+    if (yw_str_eq_c(key, "timeout"))
+        return set_int(&cfg->timeout_s, v, 1, 3600);
+    if (yw_str_eq_c(key, "grace"))
+        return set_int(&cfg->grace_s, v, 0, 3600);
+    if (yw_str_eq_c(key, "log_level")) {
+        static const char *names[] = {"debug", "info", "warn", "error"};
+        for (int i = 0; i < 4; i++)
+            if (yw_str_eq_c(v, names[i])) {
+                cfg->log_level = (enum yw_log_level)i;
+                return YW_OK;
+            }
+        return YW_EINVAL;
+    }
+    return YW_ENOTFOUND;
+}
+
+int yw_config_load(const char *dir, struct yw_config *cfg, struct yw_err *err)
+{
+    char path[PATH_MAX];
+    char *text = NULL;
+    size_t len = 0;
+    int rc;
+
+    set_defaults(dir, cfg);
+    if (yw_fmt(path, sizeof(path), "%s/%s", dir, YW_NODE_CONF) < 0)
+        return yw_err_set(err, YW_EINVAL, "dir", "目录路径过长 / directory path too long");
+    rc = yw_file_read(path, CONF_MAX_BYTES, &text, &len, err);
+    if (rc == YW_ENOTFOUND)
+        return yw_err_set(err, rc, "dir",
+                          "%s 不是 yiwang 节点目录（缺少 %s）/ %s is not a yiwang node directory "
+                          "(no %s): run `yiwang init --dir %s` first",
+                          dir, YW_NODE_CONF, dir, YW_NODE_CONF, dir);
+    if (rc < 0)
+        return rc;
+
+    const char *p = text, *end = text + len;
+    for (int line = 1; p < end; line++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        struct yw_str l = trim((struct yw_str){p, (size_t)((nl ? nl : end) - p)});
+        p = nl ? nl + 1 : end;
+        if (l.n == 0 || l.p[0] == '#')
+            continue;
+        const char *eq = memchr(l.p, '=', l.n);
+        if (eq == NULL) {
+            rc = yw_err_set(err, YW_EINVAL, NULL, "%s:%d: 应为 key = value / expected key = value",
+                            path, line);
+            goto out;
+        }
+        struct yw_str key = trim((struct yw_str){l.p, (size_t)(eq - l.p)});
+        struct yw_str value = trim((struct yw_str){eq + 1, (size_t)(l.p + l.n - eq - 1)});
+        rc = set_one(cfg, key, value);
+        if (rc == YW_ENOTFOUND) {
+            rc = yw_err_set(err, YW_EINVAL, NULL, "%s:%d: 未知配置项 / unknown setting \"%.*s\"",
+                            path, line, (int)key.n, key.p);
+            goto out;
+        }
+        if (rc < 0) {
+            rc = yw_err_set(err, YW_EINVAL, NULL, "%s:%d: 配置值无效 / bad value for %.*s", path,
+                            line, (int)key.n, key.p);
+            goto out;
+        }
+    }
+
+    const char *env_listen = getenv("YIWANG_LISTEN");
+    const char *env_db = getenv("YIWANG_DB");
+    if (env_listen && set_text(cfg->listen, sizeof(cfg->listen), yw_str_c(env_listen)) < 0) {
+        rc = yw_err_set(err, YW_EINVAL, "YIWANG_LISTEN", "YIWANG_LISTEN 无效 / bad YIWANG_LISTEN");
+        goto out;
+    }
+    if (env_db && set_text(cfg->db, sizeof(cfg->db), yw_str_c(env_db)) < 0) {
+        rc = yw_err_set(err, YW_EINVAL, "YIWANG_DB", "YIWANG_DB 无效 / bad YIWANG_DB");
+        goto out;
+    }
+    rc = YW_OK;
+out:
+    free(text);
+    return rc;
+}

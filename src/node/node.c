@@ -1,0 +1,369 @@
+#include "node.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int yw_node_check_name(struct yw_str name, struct yw_err *err)
+{
+    size_t chars = 0;
+    bool visible = false;
+
+    if (!yw_utf8_valid(name.p, name.n))
+        return yw_err_set(err, YW_EINVAL, "name", "名称不是合法的 UTF-8 / name is not valid UTF-8");
+    for (size_t i = 0; i < name.n; i++) {
+        unsigned char c = (unsigned char)name.p[i];
+        if (c < 0x20 || c == 0x7F)
+            return yw_err_set(err, YW_EINVAL, "name",
+                              "名称含控制字符 / name contains a control character");
+        if ((c & 0xC0) != 0x80)
+            chars++;
+        if (c != ' ')
+            visible = true;
+    }
+    if (!visible || chars > YW_NODE_NAME_MAX)
+        return yw_err_set(err, YW_EINVAL, "name",
+                          "名称须为 1 至 %d 个字符 / name must be 1 to %d characters",
+                          YW_NODE_NAME_MAX, YW_NODE_NAME_MAX);
+    return YW_OK;
+}
+
+int yw_node_check_origin(struct yw_str origin, struct yw_err *err)
+{
+    if (origin.n == 0 || origin.n > 255)
+        return yw_err_set(err, YW_EINVAL, "origin",
+                          "origin 须为 1 至 255 字节 / origin must be 1 to 255 bytes");
+    for (size_t i = 0; i < origin.n; i++) {
+        unsigned char c = (unsigned char)origin.p[i];
+        if (c <= 0x20 || c >= 0x7F || c == '+')
+            return yw_err_set(err, YW_EINVAL, "origin",
+                              "origin 只能含可见 ASCII 字符且不含空格和 + / origin must be "
+                              "printable ASCII without spaces or '+', e.g. yiwang.example/shiyi");
+    }
+    return YW_OK;
+}
+
+/* Checks the store's identity row against the key. */
+static int read_identity(struct yw_store *store, struct yw_node_info *info, struct yw_err *err)
+{
+    struct yw_txn *txn = NULL;
+    struct yw_stmt *st = NULL;
+    int rc;
+
+    if ((rc = yw_store_begin(store, YW_TXN_READ, &txn, err)) < 0)
+        goto out;
+    if ((rc = yw_txn_prepare(txn,
+                             "SELECT origin, name, profile, public_key, created_at, updated_at "
+                             "FROM yw_node WHERE id = 1",
+                             &st, err)) < 0)
+        goto out;
+    if ((rc = yw_stmt_step(st, err)) < 0)
+        goto out;
+    if (rc == 0) {
+        rc = yw_err_set(err, YW_ENOTFOUND, NULL,
+                        "数据库中没有节点身份 / the database holds no node identity");
+        goto out;
+    }
+    struct {
+        char *dst;
+        size_t size;
+    } cols[] = {
+        {info->origin, sizeof(info->origin)},         {info->name, sizeof(info->name)},
+        {info->profile, sizeof(info->profile)},       {info->public_key, sizeof(info->public_key)},
+        {info->created_at, sizeof(info->created_at)}, {info->updated_at, sizeof(info->updated_at)},
+    };
+    for (int i = 0; i < 6; i++) {
+        struct yw_str v = yw_stmt_column_text(st, i);
+        if (v.n >= cols[i].size) {
+            rc = yw_err_set(err, YW_EDB, NULL, "node identity column %d too long", i);
+            goto out;
+        }
+        memcpy(cols[i].dst, v.p, v.n);
+        cols[i].dst[v.n] = '\0';
+    }
+    rc = YW_OK;
+out:
+    yw_stmt_finalize(&st);
+    yw_store_rollback(&txn);
+    return rc;
+}
+
+static int public_key_b64(const struct yw_key *key, char out[128])
+{
+    uint8_t raw[YW_PUBKEY_MAX];
+    size_t n = 0;
+    int rc = yw_key_public_raw(key, raw, &n);
+    if (rc == YW_OK)
+        yw_base64(raw, n, out);
+    return rc;
+}
+
+static int write_identity(struct yw_store *store, const char *origin, const char *name,
+                          enum yw_profile profile, const char *pub_b64, struct yw_err *err)
+{
+    struct yw_txn *txn = NULL;
+    struct yw_stmt *st = NULL;
+    char now[32];
+    int rc;
+
+    yw_time_rfc3339(yw_now_ms(), now);
+    if ((rc = yw_store_begin(store, YW_TXN_WRITE, &txn, err)) < 0)
+        goto out;
+    if ((rc = yw_txn_prepare(txn, "SELECT origin FROM yw_node WHERE id = 1", &st, err)) < 0)
+        goto out;
+    if ((rc = yw_stmt_step(st, err)) < 0)
+        goto out;
+    if (rc == 1) {
+        struct yw_str other = yw_stmt_column_text(st, 0);
+        rc = yw_err_set(err, YW_ECONFLICT, "db",
+                        "数据库已属于节点 %.*s / the database already belongs to node %.*s",
+                        (int)other.n, other.p, (int)other.n, other.p);
+        goto out;
+    }
+    yw_stmt_finalize(&st);
+    if ((rc = yw_txn_prepare(txn,
+                             "INSERT INTO yw_node (id, origin, name, profile, public_key, "
+                             "created_at, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?)",
+                             &st, err)) < 0)
+        goto out;
+    const char *vals[] = {origin, name, yw_profile_name(profile), pub_b64, now, now};
+    for (int i = 0; i < 6; i++)
+        if ((rc = yw_stmt_bind_text(st, i + 1, vals[i], strlen(vals[i]))) < 0)
+            goto out;
+    if ((rc = yw_stmt_step(st, err)) < 0)
+        goto out;
+    yw_stmt_finalize(&st);
+    rc = yw_store_commit(&txn, err);
+out:
+    yw_stmt_finalize(&st);
+    yw_store_rollback(&txn);
+    return rc;
+}
+
+static bool path_exists(const char *path)
+{
+    struct stat sb;
+    return lstat(path, &sb) == 0;
+}
+
+static int write_config(const struct yw_node_init *opts, const char *db, const char *path,
+                        struct yw_err *err)
+{
+    struct yw_buf b;
+    char now[32];
+    int rc;
+
+    yw_time_rfc3339(yw_now_ms(), now);
+    yw_buf_init(&b, 16 * 1024);
+    rc = yw_buf_printf(&b,
+                       "# yiwang 节点配置 / node configuration, created by `yiwang init` at %s\n"
+                       "# Environment overrides: YIWANG_LISTEN, YIWANG_DB.\n"
+                       "db = %s\n"
+                       "listen = %s\n"
+                       "key_file = %s\n"
+                       "pool_size = 8\n"
+                       "body_limit = 1048576\n"
+                       "max_connections = 1024\n"
+                       "# io_threads = <one per core>\n"
+                       "workers = 16\n"
+                       "max_queue = 4096\n"
+                       "timeout = 30\n"
+                       "grace = 10\n"
+                       "log_level = info\n",
+                       now, db, opts->listen ? opts->listen : "127.0.0.1:8080", YW_NODE_KEY);
+    if (rc == YW_OK)
+        rc = yw_file_create(path, 0600, b.data, b.len, err);
+    else
+        rc = yw_err_set(err, rc, NULL, "configuration too long");
+    yw_buf_free(&b);
+    return rc;
+}
+
+int yw_node_init(const struct yw_node_init *opts, struct yw_err *err)
+{
+    char conf_path[PATH_MAX], key_path[PATH_MAX], db[1024], origin[256], pub[128];
+    char sqlite_path[PATH_MAX] = "";
+    const char *name = opts->name ? opts->name : "yiwang 节点";
+    bool made_dir = false, made_key = false, made_db = false;
+    struct yw_key *key = NULL;
+    struct yw_store *store = NULL;
+    int schema = 0;
+    int rc;
+
+    if (opts->dir == NULL || opts->dir[0] == '\0')
+        return yw_err_set(err, YW_EINVAL, "dir", "须指定 --dir / --dir is required");
+    if ((rc = yw_node_check_name(yw_str_c(name), err)) < 0)
+        return rc;
+    if (opts->origin && (rc = yw_node_check_origin(yw_str_c(opts->origin), err)) < 0)
+        return rc;
+    if (yw_fmt(conf_path, sizeof(conf_path), "%s/%s", opts->dir, YW_NODE_CONF) < 0 ||
+        yw_fmt(key_path, sizeof(key_path), "%s/%s", opts->dir, YW_NODE_KEY) < 0)
+        return yw_err_set(err, YW_EINVAL, "dir", "目录路径过长 / directory path too long");
+    if (path_exists(conf_path) || path_exists(key_path))
+        return yw_err_set(err, YW_ECONFLICT, "dir",
+                          "%s 已有节点，未做任何改动 / %s already holds a node; nothing changed",
+                          opts->dir, opts->dir);
+    if (opts->db) {
+        if ((rc = yw_copy(db, sizeof(db), opts->db)) < 0)
+            return yw_err_set(err, rc, "db", "数据库 URL 过长 / database URL too long");
+    } else if (yw_fmt(db, sizeof(db), "sqlite:%s/yiwang.db", opts->dir) < 0) {
+        return yw_err_set(err, YW_EINVAL, "dir", "目录路径过长 / directory path too long");
+    }
+    if (strncmp(db, "sqlite:", 7) == 0) {
+        if (yw_copy(sqlite_path, sizeof(sqlite_path), db + 7) < 0)
+            return yw_err_set(err, YW_EINVAL, "db", "数据库路径过长 / database path too long");
+        if (path_exists(sqlite_path))
+            return yw_err_set(err, YW_ECONFLICT, "db",
+                              "%s 已存在，未做任何改动 / %s already exists; nothing changed",
+                              sqlite_path, sqlite_path);
+    }
+
+    if (mkdir(opts->dir, 0750) == 0)
+        made_dir = true;
+    else if (errno != EEXIST)
+        return yw_err_set(err, YW_EIO, "dir", "无法创建目录 %s / cannot create %s: %s", opts->dir,
+                          opts->dir, strerror(errno));
+
+    if ((rc = yw_key_generate(opts->profile, &key, err)) < 0)
+        goto out;
+    if ((rc = yw_key_save_private(key, key_path, err)) < 0)
+        goto out;
+    made_key = true;
+    if ((rc = public_key_b64(key, pub)) < 0) {
+        yw_err_set(err, rc, NULL, "cannot export the public key");
+        goto out;
+    }
+    if (opts->origin) {
+        (void)yw_copy(origin, sizeof(origin), opts->origin);
+    } else {
+        uint8_t raw[YW_PUBKEY_MAX], digest[YW_HASH_SIZE];
+        size_t n = 0;
+        char hex[9];
+        if ((rc = yw_key_public_raw(key, raw, &n)) < 0 ||
+            (rc = yw_hash(opts->profile, raw, n, digest)) < 0)
+            goto out;
+        yw_hex(digest, 4, hex);
+        (void)yw_fmt(origin, sizeof(origin), "yiwang.local/%s", hex);
+    }
+
+    made_db = sqlite_path[0] != '\0';
+    if ((rc = yw_store_open(db, 1, &store, err)) < 0)
+        goto out;
+    if ((rc = yw_store_migrate(store, yw_migration_files, yw_migration_files_count, &schema, err)) <
+        0)
+        goto out;
+    if ((rc = write_identity(store, origin, name, opts->profile, pub, err)) < 0) {
+        /* A database that already held a node keeps its data. */
+        if (rc == YW_ECONFLICT)
+            made_db = false;
+        goto out;
+    }
+    if ((rc = write_config(opts, db, conf_path, err)) < 0)
+        goto out;
+    rc = YW_OK;
+out:
+    yw_store_close(store);
+    yw_key_free(key);
+    if (rc < 0) {
+        if (made_db) {
+            char side[PATH_MAX + 8];
+            unlink(sqlite_path);
+            if (yw_fmt(side, sizeof(side), "%s-wal", sqlite_path) == YW_OK)
+                unlink(side);
+            if (yw_fmt(side, sizeof(side), "%s-shm", sqlite_path) == YW_OK)
+                unlink(side);
+        }
+        if (made_key)
+            unlink(key_path);
+        if (made_dir)
+            rmdir(opts->dir);
+    }
+    return rc;
+}
+
+int yw_node_open(const char *dir, struct yw_ctx **out, struct yw_err *err)
+{
+    struct yw_ctx *ctx = calloc(1, sizeof(*ctx));
+    struct yw_node_info info;
+    char pub[128];
+    int rc;
+
+    if (ctx == NULL)
+        return yw_err_set(err, YW_ENOMEM, NULL, "out of memory");
+    ctx->started_ms = yw_now_ms();
+    if ((rc = yw_config_load(dir, &ctx->config, err)) < 0)
+        goto out;
+    if ((rc = yw_store_open(ctx->config.db, ctx->config.pool_size, &ctx->store, err)) < 0)
+        goto out;
+    if ((rc = yw_store_migrate(ctx->store, yw_migration_files, yw_migration_files_count,
+                               &ctx->schema_version, err)) < 0)
+        goto out;
+    if ((rc = read_identity(ctx->store, &info, err)) < 0)
+        goto out;
+    if ((rc = yw_profile_parse(yw_str_c(info.profile), &ctx->profile)) < 0) {
+        rc = yw_err_set(err, YW_EDB, NULL, "unknown profile in the database");
+        goto out;
+    }
+    (void)yw_copy(ctx->origin, sizeof(ctx->origin), info.origin);
+    if ((rc = yw_key_load_private(ctx->profile, ctx->config.key_file, &ctx->key, err)) < 0)
+        goto out;
+    if ((rc = public_key_b64(ctx->key, pub)) < 0)
+        goto out;
+    if (strcmp(pub, info.public_key) != 0) {
+        rc = yw_err_set(err, YW_ECONFLICT, "db",
+                        "节点密钥与数据库中的节点 %s 不符 / the node key does not match node %s "
+                        "recorded in the database",
+                        info.origin, info.origin);
+        goto out;
+    }
+    *out = ctx;
+    ctx = NULL;
+    rc = YW_OK;
+out:
+    yw_node_close(ctx);
+    return rc;
+}
+
+void yw_node_close(struct yw_ctx *ctx)
+{
+    if (ctx == NULL)
+        return;
+    yw_store_close(ctx->store);
+    yw_key_free(ctx->key);
+    free(ctx);
+}
+
+int yw_node_info(struct yw_ctx *ctx, struct yw_node_info *out, struct yw_err *err)
+{
+    return read_identity(ctx->store, out, err);
+}
+
+int yw_node_rename(struct yw_ctx *ctx, struct yw_str name, struct yw_err *err)
+{
+    struct yw_txn *txn = NULL;
+    struct yw_stmt *st = NULL;
+    char now[32];
+    int rc;
+
+    if ((rc = yw_node_check_name(name, err)) < 0)
+        return rc;
+    yw_time_rfc3339(yw_now_ms(), now);
+    if ((rc = yw_store_begin(ctx->store, YW_TXN_WRITE, &txn, err)) < 0)
+        goto out;
+    if ((rc = yw_txn_prepare(txn, "UPDATE yw_node SET name = ?, updated_at = ? WHERE id = 1", &st,
+                             err)) < 0)
+        goto out;
+    if ((rc = yw_stmt_bind_text(st, 1, name.p, name.n)) < 0 ||
+        (rc = yw_stmt_bind_text(st, 2, now, strlen(now))) < 0)
+        goto out;
+    if ((rc = yw_stmt_step(st, err)) < 0)
+        goto out;
+    yw_stmt_finalize(&st);
+    rc = yw_store_commit(&txn, err);
+out:
+    yw_stmt_finalize(&st);
+    yw_store_rollback(&txn);
+    return rc;
+}

@@ -1,0 +1,354 @@
+/*
+ * sqlite.c — the SQLite driver. One sqlite3 handle per pooled connection,
+ * opened with SQLITE_OPEN_NOMUTEX: the pool guarantees that one thread at a
+ * time uses it, so SQLite's own per-connection mutex would be wasted work.
+ */
+#include "store/driver.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct yw__conn {
+    sqlite3 *db;
+    bool read_only; /* the open transaction is YW_TXN_READ */
+};
+
+enum { ST_READY, ST_ROW, ST_DONE };
+
+struct sq_stmt {
+    struct yw_stmt base; /* must be first */
+    struct yw__conn *conn;
+    sqlite3_stmt *stmt;
+    int state;
+    sqlite3_int64 total_before; /* sqlite3_total_changes64 when it started */
+    int changes;
+};
+
+static struct sq_stmt *sq(struct yw_stmt *st)
+{
+    return (struct sq_stmt *)st;
+}
+
+/* Maps a (extended) result code to ours, with SQLite's message, which names
+ * the constraint or the syntax problem but never a bound value. */
+static int sq_error(sqlite3 *db, int rc, struct yw_err *err)
+{
+    int code = YW_EDB;
+
+    switch (rc) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY: code = YW_ECONFLICT; break;
+    default:
+        if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+            code = YW_EBUSY;
+        else if ((rc & 0xff) == SQLITE_NOMEM)
+            code = YW_ENOMEM;
+        break;
+    }
+    return yw_err_set(err, code, NULL, "%s", db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+}
+
+static int sq_exec_plain(sqlite3 *db, const char *sql, struct yw_err *err)
+{
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? YW_OK : sq_error(db, rc, err);
+}
+
+static void sq_disconnect(struct yw__conn *conn)
+{
+    if (conn == NULL)
+        return;
+    sqlite3_close_v2(conn->db);
+    free(conn);
+}
+
+static int sq_connect(const char *path, struct yw__conn **out, struct yw_err *err)
+{
+    struct yw__conn *conn = NULL;
+    sqlite3_stmt *stmt = NULL;
+    int rc;
+
+    *out = NULL;
+    if ((conn = calloc(1, sizeof(*conn))) == NULL)
+        return yw_err_set(err, YW_ENOMEM, NULL, "out of memory");
+    rc = sqlite3_open_v2(path, &conn->db,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        int sys = conn->db != NULL ? sqlite3_system_errno(conn->db) : 0;
+        if (sys != 0)
+            rc = yw_err_set(err, YW_EDB, "db", "cannot open SQLite database %s: %s (%s)", path,
+                            conn->db != NULL ? sqlite3_errmsg(conn->db) : sqlite3_errstr(rc),
+                            strerror(sys));
+        else
+            rc = yw_err_set(err, YW_EDB, "db", "cannot open SQLite database %s: %s", path,
+                            conn->db != NULL ? sqlite3_errmsg(conn->db) : sqlite3_errstr(rc));
+        goto out;
+    }
+    sqlite3_extended_result_codes(conn->db, 1);
+    /* Before the journal mode: switching to WAL needs a moment of exclusive
+     * access when another process has the file open. */
+    sqlite3_busy_timeout(conn->db, 5000);
+
+    /* WAL lets readers go on while one writer writes. The mode is stored in
+     * the file; asking again on later connections just reads it back. */
+    rc = sqlite3_prepare_v2(conn->db, "PRAGMA journal_mode=WAL", -1, &stmt, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(stmt);
+    if (rc != SQLITE_ROW) {
+        yw_err_set(err, YW_EDB, "db", "cannot open SQLite database %s: %s", path,
+                   sqlite3_errmsg(conn->db));
+        rc = YW_EDB;
+        goto out;
+    }
+    const unsigned char *mode = sqlite3_column_text(stmt, 0);
+    if (mode == NULL || strcmp((const char *)mode, "wal") != 0) {
+        rc = yw_err_set(err, YW_EDB, "db", "SQLite database %s cannot use WAL mode (got %s)", path,
+                        mode != NULL ? (const char *)mode : "nothing");
+        goto out;
+    }
+    /* FULL: a commit is on disk when COMMIT returns; the ledger relies on it. */
+    if ((rc = sq_exec_plain(conn->db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", err)) < 0)
+        goto out;
+    *out = conn;
+    conn = NULL;
+    rc = YW_OK;
+out:
+    sqlite3_finalize(stmt);
+    sq_disconnect(conn);
+    return rc;
+}
+
+static int sq_begin(struct yw__conn *conn, enum yw_txn_mode mode, struct yw_err *err)
+{
+    /* IMMEDIATE takes the write lock now rather than at the first write, so
+     * a write transaction cannot fail halfway for want of it. */
+    int rc = sq_exec_plain(conn->db, mode == YW_TXN_WRITE ? "BEGIN IMMEDIATE" : "BEGIN", err);
+    conn->read_only = mode == YW_TXN_READ;
+    return rc;
+}
+
+static int sq_commit(struct yw__conn *conn, struct yw_err *err)
+{
+    return sq_exec_plain(conn->db, "COMMIT", err);
+}
+
+static void sq_rollback(struct yw__conn *conn)
+{
+    /* SQLite may have rolled back by itself (e.g. after SQLITE_FULL). */
+    if (!sqlite3_get_autocommit(conn->db))
+        sqlite3_exec(conn->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* PostgreSQL refuses writes in a READ ONLY transaction; do the same here so
+ * that code tested on SQLite cannot rely on writing in a read transaction. */
+static int check_read_only(struct yw__conn *conn, sqlite3_stmt *stmt, struct yw_err *err)
+{
+    if (conn->read_only && !sqlite3_stmt_readonly(stmt))
+        return yw_err_set(err, YW_EDB, NULL, "cannot write in a read-only transaction");
+    return YW_OK;
+}
+
+static int sq_exec(struct yw__conn *conn, const char *sql, struct yw_err *err)
+{
+    const char *tail = sql;
+    int rc = YW_OK;
+
+    while (tail != NULL && *tail != '\0') {
+        sqlite3_stmt *stmt = NULL;
+        int src = sqlite3_prepare_v2(conn->db, tail, -1, &stmt, &tail);
+        if (src != SQLITE_OK)
+            return sq_error(conn->db, src, err);
+        if (stmt == NULL) /* only spaces or comments were left */
+            break;
+        if ((rc = check_read_only(conn, stmt, err)) == YW_OK) {
+            while ((src = sqlite3_step(stmt)) == SQLITE_ROW)
+                ;
+            if (src != SQLITE_DONE)
+                rc = sq_error(conn->db, src, err);
+        }
+        sqlite3_finalize(stmt);
+        if (rc < 0)
+            return rc;
+    }
+    return YW_OK;
+}
+
+static int sq_prepare(struct yw__conn *conn, const char *sql, struct yw_stmt **out,
+                      struct yw_err *err)
+{
+    struct sq_stmt *st = NULL;
+    sqlite3_stmt *stmt = NULL;
+    const char *tail = NULL;
+    int rc;
+
+    *out = NULL;
+    rc = sqlite3_prepare_v3(conn->db, sql, -1, 0, &stmt, &tail);
+    if (rc != SQLITE_OK)
+        return sq_error(conn->db, rc, err);
+    if (stmt == NULL) {
+        rc = yw_err_set(err, YW_EINVAL, NULL, "empty SQL statement");
+        goto out;
+    }
+    for (; tail != NULL && *tail != '\0'; tail++) {
+        if (*tail != ' ' && *tail != '\t' && *tail != '\n' && *tail != '\r' && *tail != ';') {
+            rc = yw_err_set(err, YW_EINVAL, NULL,
+                            "prepare takes one SQL statement; use yw_txn_exec for several");
+            goto out;
+        }
+    }
+    if ((rc = check_read_only(conn, stmt, err)) < 0)
+        goto out;
+    if ((st = calloc(1, sizeof(*st))) == NULL) {
+        rc = yw_err_set(err, YW_ENOMEM, NULL, "out of memory");
+        goto out;
+    }
+    st->conn = conn;
+    st->stmt = stmt;
+    st->state = ST_READY;
+    stmt = NULL;
+    *out = &st->base;
+    rc = YW_OK;
+out:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+static int sq_bind(struct yw_stmt *base, int idx, const struct yw__value *v)
+{
+    struct sq_stmt *st = sq(base);
+    int rc;
+
+    if (st->state != ST_READY)
+        return YW_EINVAL; /* bind before the first step or after a reset */
+    switch (v->type) {
+    case YW__NULL: rc = sqlite3_bind_null(st->stmt, idx); break;
+    case YW__INT64: rc = sqlite3_bind_int64(st->stmt, idx, v->i64); break;
+    case YW__TEXT:
+        rc = sqlite3_bind_text64(st->stmt, idx, v->p, v->n, SQLITE_TRANSIENT, SQLITE_UTF8);
+        break;
+    case YW__BLOB:
+        /* A zero-length blob given as a pointer would bind NULL. */
+        if (v->n == 0)
+            rc = sqlite3_bind_zeroblob(st->stmt, idx, 0);
+        else
+            rc = sqlite3_bind_blob64(st->stmt, idx, v->p, v->n, SQLITE_TRANSIENT);
+        break;
+    default: return YW_EINVAL;
+    }
+    switch (rc) {
+    case SQLITE_OK: return YW_OK;
+    case SQLITE_NOMEM: return YW_ENOMEM;
+    case SQLITE_TOOBIG: return YW_ETOOBIG;
+    default: return YW_EINVAL; /* SQLITE_RANGE, SQLITE_MISUSE */
+    }
+}
+
+static int sq_step(struct yw_stmt *base, struct yw_err *err)
+{
+    struct sq_stmt *st = sq(base);
+    sqlite3 *db = st->conn->db;
+    int rc;
+
+    /* SQLite would silently start over after DONE; stay done instead. */
+    if (st->state == ST_DONE)
+        return 0;
+    if (st->state == ST_READY)
+        st->total_before = sqlite3_total_changes64(db);
+    rc = sqlite3_step(st->stmt);
+    if (rc == SQLITE_ROW) {
+        st->state = ST_ROW;
+        return 1;
+    }
+    st->state = ST_DONE;
+    if (rc != SQLITE_DONE)
+        return sq_error(db, rc, err);
+    /* sqlite3_changes() keeps the count of the last INSERT/UPDATE/DELETE on
+     * the connection, whatever ran since; trust it only if this statement
+     * changed something. */
+    if (sqlite3_total_changes64(db) != st->total_before) {
+        sqlite3_int64 n = sqlite3_changes64(db);
+        st->changes = n > INT32_MAX ? INT32_MAX : (int)n;
+    }
+    return 0;
+}
+
+static int sq_changes(struct yw_stmt *base)
+{
+    return sq(base)->changes;
+}
+
+static bool sq_column_is_null(struct yw_stmt *base, int col)
+{
+    struct sq_stmt *st = sq(base);
+    if (st->state != ST_ROW || col >= sqlite3_column_count(st->stmt))
+        return true;
+    return sqlite3_column_type(st->stmt, col) == SQLITE_NULL;
+}
+
+static int64_t sq_column_int64(struct yw_stmt *base, int col)
+{
+    if (sq_column_is_null(base, col))
+        return 0;
+    return sqlite3_column_int64(sq(base)->stmt, col);
+}
+
+static struct yw_str sq_column_text(struct yw_stmt *base, int col)
+{
+    struct sq_stmt *st = sq(base);
+    if (sq_column_is_null(base, col))
+        return (struct yw_str){NULL, 0};
+    const unsigned char *p = sqlite3_column_text(st->stmt, col);
+    if (p == NULL) /* out of memory converting */
+        return (struct yw_str){NULL, 0};
+    return (struct yw_str){(const char *)p, (size_t)sqlite3_column_bytes(st->stmt, col)};
+}
+
+static struct yw_str sq_column_blob(struct yw_stmt *base, int col)
+{
+    struct sq_stmt *st = sq(base);
+    if (sq_column_is_null(base, col))
+        return (struct yw_str){NULL, 0};
+    const void *p = sqlite3_column_blob(st->stmt, col);
+    size_t n = (size_t)sqlite3_column_bytes(st->stmt, col);
+    if (n == 0 || p == NULL)
+        return (struct yw_str){"", 0};
+    return (struct yw_str){p, n};
+}
+
+static void sq_reset(struct yw_stmt *base)
+{
+    struct sq_stmt *st = sq(base);
+    sqlite3_reset(st->stmt);
+    st->state = ST_READY;
+    st->changes = 0;
+}
+
+static void sq_stmt_close(struct yw_stmt *base)
+{
+    struct sq_stmt *st = sq(base);
+    sqlite3_finalize(st->stmt);
+    st->stmt = NULL;
+    st->state = ST_DONE;
+}
+
+const struct yw__driver yw__store_sqlite = {
+    .dialect = YW_DIALECT_SQLITE,
+    .single_writer = true,
+    .connect = sq_connect,
+    .disconnect = sq_disconnect,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .exec = sq_exec,
+    .prepare = sq_prepare,
+    .bind = sq_bind,
+    .step = sq_step,
+    .changes = sq_changes,
+    .column_is_null = sq_column_is_null,
+    .column_int64 = sq_column_int64,
+    .column_text = sq_column_text,
+    .column_blob = sq_column_blob,
+    .reset = sq_reset,
+    .stmt_close = sq_stmt_close,
+};

@@ -1,0 +1,166 @@
+/*
+ * util — the pieces every module shares: one error vocabulary, length-carrying
+ * strings, bounded buffers, checked number parsing, UTF-8 validation, time and
+ * the JSON log.
+ *
+ * Nothing here allocates behind the caller's back except yw_buf, whose memory
+ * the caller owns and frees with yw_buf_free().
+ */
+#ifndef YW_UTIL_H
+#define YW_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define YW_MUST_USE __attribute__((warn_unused_result))
+#define YW_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+
+/* ---- errors --------------------------------------------------------------
+ * Functions that can fail return int: 0 on success, a negative YW_E* code
+ * otherwise. The HTTP layer maps each code to a status in one table
+ * (src/http/errors.c). */
+enum {
+    YW_OK = 0,
+    YW_EINVAL = -1,    /* bad input from the caller or the outside */
+    YW_ENOTFOUND = -2, /* the named thing does not exist */
+    YW_ECONFLICT = -3, /* it exists already, or the state forbids this */
+    YW_EPERM = -4,     /* the principal may not do this */
+    YW_EAUTH = -5,     /* nobody is signed in, or the credentials are bad */
+    YW_EDB = -6,       /* the database failed */
+    YW_ETOOBIG = -7,   /* over a size or count limit */
+    YW_ENOMEM = -8,    /* out of memory */
+    YW_EIO = -9,       /* file or network I/O failed */
+    YW_ECRYPTO = -10,  /* a cryptographic operation failed */
+    YW_EVERIFY = -11,  /* a signature, MAC or proof did not verify */
+    YW_ESCHEMA = -12,  /* the database schema is newer than this binary */
+    YW_EBUSY = -13,    /* out of a pooled resource; try again later */
+    YW_EINTERNAL = -14 /* a bug: an "impossible" case */
+};
+
+/* Carries a message for the user (and the JSON field it concerns) alongside
+ * the code. Never allocates; messages longer than the buffer are cut. */
+struct yw_err {
+    int code;
+    char field[64];
+    char message[256];
+};
+
+/* Fills err (if not NULL) and returns code, so callers can write
+ *     return yw_err_set(err, YW_EINVAL, "origin", "origin must not be empty");
+ * field may be NULL. */
+int yw_err_set(struct yw_err *err, int code, const char *field, const char *fmt, ...)
+    YW_PRINTF(4, 5);
+
+/* Stable short name of a code ("invalid", "not_found", ...). */
+const char *yw_err_name(int code);
+
+/* ---- strings -------------------------------------------------------------
+ * Bytes from outside are never C strings: they travel as slices. */
+struct yw_str {
+    const char *p;
+    size_t n;
+};
+
+#define YW_STR_LIT(s) ((struct yw_str){(s), sizeof(s) - 1})
+struct yw_str yw_str_c(const char *s); /* slice over a C string; NULL gives {NULL,0} */
+bool yw_str_eq(struct yw_str a, struct yw_str b);
+bool yw_str_eq_c(struct yw_str a, const char *s);
+
+/* Copies src into dst (size dst_size) with NUL; returns YW_ETOOBIG and leaves
+ * dst empty when it does not fit. */
+int yw_copy(char *dst, size_t dst_size, const char *src);
+/* snprintf that reports truncation as YW_ETOOBIG (and leaves dst empty)
+ * instead of silently cutting. Callers that build bounded display text may
+ * ignore the result; callers building paths or keys must check it. */
+int yw_fmt(char *dst, size_t dst_size, const char *fmt, ...) YW_PRINTF(3, 4);
+
+/* ---- bounded buffer ------------------------------------------------------
+ * Grows on demand up to `max` bytes and refuses to grow further (YW_ETOOBIG).
+ * Always NUL-terminated after the data (the NUL is not counted in len). */
+struct yw_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    size_t max;
+};
+
+void yw_buf_init(struct yw_buf *b, size_t max);
+int yw_buf_append(struct yw_buf *b, const void *p, size_t n) YW_MUST_USE;
+int yw_buf_append_c(struct yw_buf *b, const char *s) YW_MUST_USE;
+int yw_buf_printf(struct yw_buf *b, const char *fmt, ...) YW_PRINTF(2, 3) YW_MUST_USE;
+void yw_buf_reset(struct yw_buf *b); /* len = 0, keeps memory */
+void yw_buf_free(struct yw_buf *b);  /* NULL-safe; leaves b empty and reusable */
+/* Hands the memory to the caller (free() it); b is left empty. */
+char *yw_buf_take(struct yw_buf *b);
+
+/* ---- parsing -------------------------------------------------------------
+ * The one place strtol-family functions are used. The whole slice must be a
+ * decimal integer in [min, max]; no sign for unsigned-looking input other
+ * than an optional leading '-', no spaces. */
+int yw_parse_int64(struct yw_str s, int64_t min, int64_t max, int64_t *out) YW_MUST_USE;
+
+/* True when the bytes are well-formed UTF-8 (RFC 3629: no overlongs, no
+ * surrogates, nothing above U+10FFFF). */
+bool yw_utf8_valid(const char *p, size_t n);
+
+/* Lower-case hex of n bytes into out (2n+1 bytes with NUL). */
+void yw_hex(const uint8_t *p, size_t n, char *out);
+/* Standard base64 (RFC 4648 §4, with padding). out needs 4*((n+2)/3)+1. */
+void yw_base64(const uint8_t *p, size_t n, char *out);
+/* Decodes standard padded base64; YW_EINVAL on any malformed input. */
+int yw_base64_decode(struct yw_str in, uint8_t *out, size_t out_size, size_t *out_len) YW_MUST_USE;
+
+/* ---- time ---------------------------------------------------------------- */
+int64_t yw_now_ms(void);       /* wall clock, ms since the epoch */
+int64_t yw_monotonic_ns(void); /* for measuring durations */
+/* RFC 3339 UTC with milliseconds, e.g. 2026-11-27T08:00:00.123Z (needs 25 bytes). */
+void yw_time_rfc3339(int64_t ms, char out[32]);
+
+/* ---- files --------------------------------------------------------------- */
+/* Reads a whole file of at most max bytes into a NUL-terminated buffer the
+ * caller frees. */
+int yw_file_read(const char *path, size_t max, char **out, size_t *out_len,
+                 struct yw_err *err) YW_MUST_USE;
+/* Creates path exclusively (fails with YW_ECONFLICT if it exists) with the
+ * given mode, writes the bytes and fsyncs. On failure nothing is left behind. */
+int yw_file_create(const char *path, int mode, const void *p, size_t n,
+                   struct yw_err *err) YW_MUST_USE;
+
+/* ---- log -----------------------------------------------------------------
+ * One JSON object per line on stderr. Thread-safe (one write(2) per line).
+ * Never pass secrets: the log is for operators. */
+enum yw_log_level { YW_LOG_DEBUG, YW_LOG_INFO, YW_LOG_WARN, YW_LOG_ERROR };
+
+void yw_log_set_level(enum yw_log_level level);
+/* msg is a short fixed event name; fmt adds extra JSON members, written
+ * verbatim, e.g. yw_log(YW_LOG_INFO, "listening", "\"addr\":\"%s\"", addr).
+ * Pass fmt NULL for none. String values must be escaped by the caller with
+ * yw_json_escape(). */
+void yw_log(enum yw_log_level level, const char *msg, const char *fmt, ...) YW_PRINTF(3, 4);
+/* Appends s as the inside of a JSON string (no quotes), escaping as needed;
+ * invalid UTF-8 bytes are replaced by U+FFFD. */
+int yw_json_escape(struct yw_buf *b, struct yw_str s) YW_MUST_USE;
+
+/* ---- embedded files ------------------------------------------------------
+ * Files built into the binary (cmake/embed.cmake): the web portal
+ * (yw_web_assets), the OpenAPI document (yw_doc_assets) and the schema
+ * migrations (yw_migration_files). Read-only, static lifetime. */
+struct yw_asset {
+    const char *path;          /* relative to its source folder, e.g. "index.html" */
+    const unsigned char *data; /* NUL-terminated; the NUL is not counted in size */
+    size_t size;
+};
+
+extern const struct yw_asset yw_web_assets[];
+extern const size_t yw_web_assets_count;
+extern const struct yw_asset yw_doc_assets[];
+extern const size_t yw_doc_assets_count;
+extern const struct yw_asset yw_migration_files[];
+extern const size_t yw_migration_files_count;
+
+/* The asset at exactly this path in the set, or NULL. */
+const struct yw_asset *yw_asset_find(const struct yw_asset *set, size_t count, struct yw_str path);
+
+#endif
