@@ -41,6 +41,7 @@ data=$dir/data
 log=$dir/server.log
 started=no
 
+# shellcheck disable=SC2317  # reached through the trap
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
@@ -76,7 +77,7 @@ free_port() {
 # Another process may take the port between our probe and the server's bind:
 # try a few ports.
 port=
-for attempt in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
   candidate=$(free_port)
   # fsync off: a throwaway cluster need not survive a power cut, and tests
   # create and drop many databases.

@@ -37,6 +37,8 @@ struct yw_response {
     bool html; /* adds the page Content-Security-Policy */
 };
 
+struct yw_http_server;
+
 /* ---- metrics (metrics.c) ------------------------------------------------- */
 #define YW__N_BUCKETS 14
 #define YW__N_STATUSES 18
@@ -57,7 +59,7 @@ struct yw__metrics {
 void yw__metrics_observe(struct yw__metrics *m, size_t route_index, unsigned status,
                          int64_t duration_ns);
 /* Renders the Prometheus text exposition into b. */
-int yw__metrics_render(struct yw__metrics *m, struct yw_ctx *ctx, struct yw_buf *b);
+int yw__metrics_render(struct yw_http_server *srv, struct yw_buf *b);
 
 /* ---- workers (workers.c) -------------------------------------------------
  * Jobs are intrusive: embed a struct yw__job in what you submit. Queued jobs

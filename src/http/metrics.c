@@ -29,8 +29,12 @@ void yw__metrics_observe(struct yw__metrics *m, size_t route_index, unsigned sta
                               memory_order_relaxed);
 }
 
-int yw__metrics_render(struct yw__metrics *m, struct yw_ctx *ctx, struct yw_buf *b)
+int yw__metrics_render(struct yw_http_server *srv, struct yw_buf *b)
 {
+    struct yw__metrics *m = &srv->metrics;
+    struct yw_ctx *ctx = srv->ctx;
+    size_t queued = 0;
+    int busy = 0;
     size_t n_routes = 0;
     const struct yw_route *routes = yw_http_routes(&n_routes);
     struct yw_store_stats ps;
@@ -95,6 +99,14 @@ int yw__metrics_render(struct yw__metrics *m, struct yw_ctx *ctx, struct yw_buf 
             pattern, method, (unsigned long long)count);
     }
 
+    yw__workers_stats(srv->workers, &queued, &busy);
+    OUT("# HELP yiwang_http_workers Worker threads running handlers that may block.\n"
+        "# TYPE yiwang_http_workers gauge\n"
+        "yiwang_http_workers{state=\"busy\"} %d\nyiwang_http_workers{state=\"idle\"} %d\n",
+        busy, ctx->config.workers - busy);
+    OUT("# HELP yiwang_http_queued_requests Requests waiting for a worker.\n"
+        "# TYPE yiwang_http_queued_requests gauge\nyiwang_http_queued_requests %zu\n",
+        queued);
     yw_store_stats(ctx->store, &ps);
     OUT("# HELP yiwang_store_pool_connections Database connections in the pool.\n"
         "# TYPE yiwang_store_pool_connections gauge\n"

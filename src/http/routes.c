@@ -60,7 +60,7 @@ static int get_metrics(struct yw_request *req, struct yw_response *res, struct y
     int rc;
 
     yw_buf_init(&b, 4 * 1024 * 1024);
-    rc = yw__metrics_render(&req->srv->metrics, req->ctx, &b);
+    rc = yw__metrics_render(req->srv, &b);
     if (rc < 0) {
         yw_buf_free(&b);
         return yw_err_set(err, rc, NULL, "metrics too large");

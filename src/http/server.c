@@ -463,6 +463,8 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
     atomic_fetch_add(&srv->metrics.connections, toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
 }
 
+/* libmicrohttpd's own messages, as JSON log lines. */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap) YW_PRINTF(2, 0);
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char text[512];

@@ -53,8 +53,8 @@ static struct pg_stmt *pgs(struct yw_stmt *st)
 
 static bool ident_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '$' || (unsigned char)c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '$' || (unsigned char)c >= 0x80;
 }
 
 /* Length of a dollar-quote tag ($$ or $name$) at s, or 0 if there is none. */
@@ -496,7 +496,7 @@ static int count_changes(PGresult *res)
     for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
         if (strncmp(status, verbs[i], strlen(verbs[i])) == 0)
             return yw_parse_int64(yw_str_c(PQcmdTuples(res)), 0, INT32_MAX, &n) == YW_OK ? (int)n
-                                                                                           : 0;
+                                                                                         : 0;
     return 0;
 }
 
@@ -507,9 +507,8 @@ static int pg_step(struct yw_stmt *base, struct yw_err *err)
     if (st->state == ST_DONE)
         return 0;
     if (st->state == ST_READY) {
-        PGresult *res =
-            PQexecParams(st->conn->pg, st->sql, st->n_params, st->types,
-                         (const char *const *)st->values, st->lengths, st->formats, 0);
+        PGresult *res = PQexecParams(st->conn->pg, st->sql, st->n_params, st->types,
+                                     (const char *const *)st->values, st->lengths, st->formats, 0);
         ExecStatusType status = PQresultStatus(res);
         if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
             int rc = status == PGRES_EMPTY_QUERY
@@ -595,8 +594,8 @@ static struct yw_str pg_column_blob(struct yw_stmt *base, int col)
     if (st->blobs[col] == NULL) {
         /* Text results show bytea as \x followed by hex; decoded once per
          * row and column, kept until the next step. */
-        st->blobs[col] = PQunescapeBytea(
-            (const unsigned char *)PQgetvalue(st->res, st->row, col), &st->blob_sizes[col]);
+        st->blobs[col] = PQunescapeBytea((const unsigned char *)PQgetvalue(st->res, st->row, col),
+                                         &st->blob_sizes[col]);
         if (st->blobs[col] == NULL)
             return (struct yw_str){NULL, 0};
     }

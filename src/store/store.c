@@ -18,7 +18,6 @@
 struct yw_txn {
     struct yw_store *store;
     struct yw__conn *conn; /* owned by the store; lent while the txn is open */
-    enum yw_txn_mode mode;
     bool failed;           /* a statement failed: only rollback is possible */
     bool holds_writer;     /* holds the store's single-writer token */
     struct yw_stmt *stmts; /* open statements, closed when the txn ends */
@@ -71,7 +70,8 @@ int yw_store_open(const char *url, int pool_size, struct yw_store **out, struct 
 
     *out = NULL;
     if (url == NULL || url[0] == '\0')
-        return yw_err_set(err, YW_EINVAL, "db", "no database URL: use sqlite:PATH or postgres://...");
+        return yw_err_set(err, YW_EINVAL, "db",
+                          "no database URL: use sqlite:PATH or postgres://...");
     if (pool_size < 1 || pool_size > POOL_MAX)
         return yw_err_set(err, YW_EINVAL, "db", "database pool size must be 1..%d, not %d",
                           POOL_MAX, pool_size);
@@ -265,7 +265,6 @@ int yw_store_begin(struct yw_store *store, enum yw_txn_mode mode, struct yw_txn 
         release(txn);
         return rc;
     }
-    txn->mode = mode;
     txn->failed = false;
     txn->stmts = NULL;
     *out = txn;
@@ -299,8 +298,7 @@ int yw_store_commit(struct yw_txn **ptxn, struct yw_err *err)
     close_stmts(txn);
     if (txn->failed) {
         txn->store->drv->rollback(txn->conn);
-        rc = yw_err_set(err, YW_EDB, NULL,
-                        "transaction rolled back: a statement in it had failed");
+        rc = yw_err_set(err, YW_EDB, NULL, "transaction rolled back: a statement in it had failed");
     } else if ((rc = txn->store->drv->commit(txn->conn, err)) < 0) {
         txn->store->drv->rollback(txn->conn);
     }
@@ -391,8 +389,8 @@ static int bind(struct yw_stmt *st, int idx, const struct yw__value *v)
         return YW_EINVAL;
     if (idx < 1)
         rc = YW_EINVAL;
-    else if (v->type == YW__TEXT && (memchr(v->p, '\0', v->n) != NULL ||
-                                     !yw_utf8_valid(v->p, v->n)))
+    else if (v->type == YW__TEXT &&
+             (memchr(v->p, '\0', v->n) != NULL || !yw_utf8_valid(v->p, v->n)))
         rc = YW_EINVAL;
     else
         rc = st->drv->bind(st, idx, v);
@@ -590,15 +588,19 @@ static int plan_migrations(struct mig_file *files, size_t n_files, enum yw_diale
 {
     size_t n_versions = 0;
 
+    if (n_files == 0) {
+        *n_out = 0;
+        return YW_OK;
+    }
     qsort(files, n_files, sizeof(*files), cmp_mig);
     for (size_t i = 0; i < n_files;) {
         const struct mig_file *of[3] = {NULL, NULL, NULL};
         size_t j = i;
         for (; j < n_files && files[j].version == files[i].version; j++) {
             if (of[files[j].kind] != NULL)
-                return yw_err_set(err, YW_EINVAL, NULL, "two migration files for version %d: %s and %s",
-                                  files[j].version, of[files[j].kind]->asset->path,
-                                  files[j].asset->path);
+                return yw_err_set(err, YW_EINVAL, NULL,
+                                  "two migration files for version %d: %s and %s", files[j].version,
+                                  of[files[j].kind]->asset->path, files[j].asset->path);
             of[files[j].kind] = &files[j];
         }
         const struct mig_file *common = of[MIG_COMMON], *sq = of[MIG_SQLITE],

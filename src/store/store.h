@@ -34,9 +34,9 @@ enum yw_dialect { YW_DIALECT_SQLITE = 1, YW_DIALECT_POSTGRES = 2 };
 enum yw_txn_mode { YW_TXN_READ = 0, YW_TXN_WRITE = 1 };
 
 struct yw_store_stats {
-    int pool_size;    /* connections in the pool */
-    int in_use;       /* connections lent to open transactions right now */
-    uint64_t waits;   /* yw_store_begin calls that found no free connection */
+    int pool_size;     /* connections in the pool */
+    int in_use;        /* connections lent to open transactions right now */
+    uint64_t waits;    /* yw_store_begin calls that found no free connection */
     uint64_t timeouts; /* ... and gave up after 5 s (YW_EBUSY) */
 };
 
@@ -51,8 +51,8 @@ struct yw_store_stats {
  * on and a 5 s busy timeout.
  * Errors: YW_EINVAL (bad URL or pool size), YW_EDB (cannot open or connect),
  * YW_ENOMEM. On success the caller owns *out (yw_store_close). */
-int yw_store_open(const char *url, int pool_size, struct yw_store **out, struct yw_err *err)
-    YW_MUST_USE;
+int yw_store_open(const char *url, int pool_size, struct yw_store **out,
+                  struct yw_err *err) YW_MUST_USE;
 
 /* Closes every connection and frees the store. NULL-safe. Waits for nothing:
  * the caller makes sure no transaction is open. */
@@ -112,8 +112,8 @@ enum yw_dialect yw_txn_dialect(const struct yw_txn *txn);
  * jsonb ? operators must be written as functions, e.g. jsonb_exists).
  * Syntax errors surface here on SQLite and at the first step on PostgreSQL.
  * The statement belongs to txn; finalize it before the end of txn. */
-int yw_txn_prepare(struct yw_txn *txn, const char *sql, struct yw_stmt **out, struct yw_err *err)
-    YW_MUST_USE;
+int yw_txn_prepare(struct yw_txn *txn, const char *sql, struct yw_stmt **out,
+                   struct yw_err *err) YW_MUST_USE;
 
 /* Binding, idx from 1. Values are copied. Binds stay until replaced (also
  * across yw_stmt_reset); unbound parameters are NULL. Bind before the first
@@ -141,10 +141,13 @@ int yw_stmt_step(struct yw_stmt *st, struct yw_err *err) YW_MUST_USE;
 int yw_stmt_changes(struct yw_stmt *st);
 
 /* Columns of the current row, col from 0. Out of range or no row: NULL.
- * yw_stmt_column_int64 gives 0 for NULL and for values that are not
- * integers (PostgreSQL booleans give 0/1). Text and blob slices are lent
+ * yw_stmt_column_int64 gives 0 for NULL; PostgreSQL booleans give 0/1 and
+ * its integer-valued numerics (SUM) parse, other non-integers give 0 there
+ * (SQLite converts them its own way: do not rely on either). Text and blob slices are lent
  * until the next step, reset or finalize; NULL gives {NULL, 0}, an empty
- * value {"", 0}. Blobs from PostgreSQL bytea are decoded. */
+ * value {"", 0}. Blobs from PostgreSQL bytea are decoded (read them with
+ * column_blob: column_text shows PostgreSQL's \x hex form); read booleans
+ * with column_int64 (PostgreSQL's text form is t/f, SQLite's 1/0). */
 bool yw_stmt_column_is_null(struct yw_stmt *st, int col);
 int64_t yw_stmt_column_int64(struct yw_stmt *st, int col);
 struct yw_str yw_stmt_column_text(struct yw_stmt *st, int col);

@@ -396,6 +396,11 @@ static void test_migrate_rejects_bad_sets(void **state)
     struct yw_err err = {0};
     int version = -1;
 
+    /* No files at all: a valid, empty history. */
+    assert_int_equal(yw_store_migrate(fx->store, NULL, 0, &version, &err), 0);
+    assert_int_equal(version, 0);
+    version = -1;
+
     const struct yw_asset one_dialect[] = {ASSET("0001_a.sqlite.sql", "SELECT 1")};
     assert_int_equal(yw_store_migrate(fx->store, one_dialect, 1, &version, &err), YW_EINVAL);
     assert_non_null(strstr(err.message, ".postgres.sql"));
