@@ -11,7 +11,7 @@ DEMO_DIR   ?= demo-node
 DEMO_LISTEN ?= 127.0.0.1:8080
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps test-deps build run test lint check-clang test-build web-deps bench clean
+.PHONY: all deps test-deps build run test lint check-clang fuzz test-build web-deps bench clean
 
 all: build
 
@@ -36,8 +36,22 @@ test-deps:
 	@scripts/deps.sh --test
 
 check-clang: test-deps
-	cmake -S . -B $(CLANG_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	cmake -S . -B $(CLANG_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DYW_FUZZ=ON >/dev/null
 	cmake --build $(CLANG_BUILD) -j $(JOBS)
+
+# Each fuzz harness for a bounded run (FUZZ_RUNS inputs) from the seed corpus in
+# tests/fuzz/corpus; new inputs go to a scratch folder, crashes to build-clang/.
+FUZZ_RUNS ?= 200000
+fuzz: check-clang
+	@for f in $(CLANG_BUILD)/fuzz_*; do \
+	  scratch=$$(mktemp -d); \
+	  echo "fuzz: $$f ($(FUZZ_RUNS) runs)"; \
+	  if ! $$f -runs=$(FUZZ_RUNS) -max_len=4096 -artifact_prefix=$(CLANG_BUILD)/ \
+	        $$scratch tests/fuzz/corpus >$$scratch.log 2>&1; then \
+	    tail -40 $$scratch.log; rm -rf $$scratch $$scratch.log; exit 1; \
+	  fi; \
+	  tail -1 $$scratch.log; rm -rf $$scratch $$scratch.log; \
+	done
 
 test-build: test-deps
 	cmake -S . -B $(TEST_BUILD) -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DYW_SANITIZE=ON >/dev/null
@@ -46,7 +60,7 @@ test-build: test-deps
 web-deps: test-deps
 	cd tests/web && npm ci --no-audit --no-fund --loglevel=error
 
-test: lint check-clang test-build web-deps
+test: lint check-clang fuzz test-build web-deps
 	scripts/with-postgres.sh ctest --test-dir $(TEST_BUILD) --output-on-failure -j $(JOBS)
 
 bench:
