@@ -95,6 +95,19 @@ struct yw_http_server {
 /* The ETag of a web asset (index into yw_web_assets). */
 const char *yw__web_etag(struct yw_http_server *srv, size_t asset_index);
 
+/* Reads the query parameter `name` as a decimal integer in [min, max]: YW_OK,
+ * YW_ENOTFOUND when absent (err set if required), YW_EINVAL when malformed or
+ * out of range (err names the field). */
+int yw__query_u64(struct yw_request *req, const char *name, uint64_t min, uint64_t max,
+                  bool required, uint64_t *out, struct yw_err *err) YW_MUST_USE;
+
+/* Handlers of the ledger's public routes (ledger_routes.c). */
+int yw__get_checkpoint(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_vkey(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_entries(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_inclusion(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_consistency(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+
 /* Maps a YW_E* code to its HTTP status and error code string: the one table. */
 unsigned yw__status_of(int code, const char **code_name);
 

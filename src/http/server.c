@@ -158,6 +158,29 @@ static enum MHD_Result send_response(struct yw_http_server *srv, struct request_
     return queue(srv, rs, conn, status, resp);
 }
 
+int yw__query_u64(struct yw_request *req, const char *name, uint64_t min, uint64_t max,
+                  bool required, uint64_t *out, struct yw_err *err)
+{
+    const char *value = MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+    int64_t v;
+
+    if (value == NULL) {
+        if (required)
+            return yw_err_set(err, YW_EINVAL, name, "缺少参数 %s / missing parameter %s", name,
+                              name);
+        return YW_ENOTFOUND;
+    }
+    if (value[0] == '-' || yw_parse_int64(yw_str_c(value), 0, INT64_MAX, &v) < 0 ||
+        (uint64_t)v < min || (uint64_t)v > max)
+        return yw_err_set(err, YW_EINVAL, name,
+                          "参数 %s 须为 %llu 至 %llu 的整数 / %s must be an integer from %llu to "
+                          "%llu",
+                          name, (unsigned long long)min, (unsigned long long)max, name,
+                          (unsigned long long)min, (unsigned long long)max);
+    *out = (uint64_t)v;
+    return YW_OK;
+}
+
 /* ---- routing ------------------------------------------------------------- */
 
 static bool pattern_match(const char *pattern, struct yw_str path, struct yw_str *rest)

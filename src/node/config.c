@@ -158,3 +158,22 @@ out:
     free(text);
     return rc;
 }
+
+void yw_config_db_redacted(const struct yw_config *cfg, char *out, size_t out_size)
+{
+    const char *scheme_end = strstr(cfg->db, "://");
+    const char *at = scheme_end ? strchr(scheme_end + 3, '@') : NULL;
+    const char *colon = NULL;
+
+    if (at != NULL)
+        for (const char *c = scheme_end + 3; c < at; c++)
+            if (*c == ':') {
+                colon = c;
+                break;
+            }
+    if (colon == NULL) {
+        (void)yw_copy(out, out_size, cfg->db);
+        return;
+    }
+    (void)yw_fmt(out, out_size, "%.*s:***%s", (int)(colon - cfg->db), cfg->db, at);
+}

@@ -142,6 +142,28 @@ out:
     return rc;
 }
 
+/* The first ledger entry of a node: who it is. */
+static int record_init(struct yw_store *store, const struct yw_key *key, const char *origin,
+                       const char *name, enum yw_profile profile, struct yw_err *err)
+{
+    struct yw_ledger_config cfg = {store, profile, key, origin};
+    struct yw_ledger *ledger = NULL;
+    char vkey[512];
+    uint64_t index;
+    int rc;
+
+    if ((rc = yw_ledger_vkey(key, origin, vkey, sizeof(vkey))) < 0)
+        return yw_err_set(err, rc, NULL, "cannot make the verifier key");
+    if ((rc = yw_ledger_open(&cfg, &ledger, err)) < 0)
+        return rc;
+    rc = yw_ledger_event(ledger, "node.init",
+                         json_pack("{s:s, s:s, s:s, s:s}", "name", name, "profile",
+                                   yw_profile_name(profile), "vkey", vkey, "version", YW_VERSION),
+                         &index, err);
+    yw_ledger_close(ledger);
+    return rc;
+}
+
 static bool path_exists(const char *path)
 {
     struct stat sb;
@@ -260,6 +282,8 @@ int yw_node_init(const struct yw_node_init *opts, struct yw_err *err)
             made_db = false;
         goto out;
     }
+    if ((rc = record_init(store, key, origin, name, opts->profile, err)) < 0)
+        goto out;
     if ((rc = write_config(opts, db, conf_path, err)) < 0)
         goto out;
     rc = YW_OK;
@@ -330,6 +354,7 @@ void yw_node_close(struct yw_ctx *ctx)
 {
     if (ctx == NULL)
         return;
+    yw_ledger_close(ctx->ledger);
     yw_store_close(ctx->store);
     yw_key_free(ctx->key);
     free(ctx);
@@ -366,4 +391,121 @@ out:
     yw_stmt_finalize(&st);
     yw_store_rollback(&txn);
     return rc;
+}
+
+int yw_node_open_ledger(struct yw_ctx *ctx, struct yw_err *err)
+{
+    struct yw_ledger_config cfg = {ctx->store, ctx->profile, ctx->key, ctx->origin};
+    if (ctx->ledger != NULL)
+        return YW_OK;
+    return yw_ledger_open(&cfg, &ctx->ledger, err);
+}
+
+int yw_node_vkey(const struct yw_ctx *ctx, char *out, size_t out_size)
+{
+    return yw_ledger_vkey(ctx->key, ctx->origin, out, out_size);
+}
+
+/* Digest of the effective configuration as canonical JSON, the database
+ * password left out: changes show in the ledger, secrets do not. */
+static int config_digest(const struct yw_ctx *ctx, char out[2 * YW_HASH_SIZE + 1])
+{
+    const struct yw_config *c = &ctx->config;
+    static const char *levels[] = {"debug", "info", "warn", "error"};
+    char db[1024];
+    uint8_t digest[YW_HASH_SIZE];
+    struct yw_buf bytes;
+    int rc;
+
+    yw_config_db_redacted(c, db, sizeof(db));
+    json_t *cfg = json_pack("{s:s, s:s, s:s, s:i, s:I, s:i, s:i, s:i, s:i, s:i, s:i, s:s}", "db",
+                            db, "listen", c->listen, "key_file", c->key_file, "pool_size",
+                            c->pool_size, "body_limit", (json_int_t)c->body_limit,
+                            "max_connections", c->max_connections, "io_threads", c->io_threads,
+                            "workers", c->workers, "max_queue", c->max_queue, "timeout",
+                            c->timeout_s, "grace", c->grace_s, "log_level", levels[c->log_level]);
+    if (cfg == NULL)
+        return YW_ENOMEM;
+    yw_buf_init(&bytes, 64 * 1024);
+    rc = yw_ledger_canonical(cfg, &bytes);
+    json_decref(cfg);
+    if (rc == YW_OK && (rc = yw_hash(ctx->profile, bytes.data, bytes.len, digest)) == YW_OK)
+        yw_hex(digest, YW_HASH_SIZE, out);
+    yw_buf_free(&bytes);
+    return rc;
+}
+
+/* Swaps the recorded config digest; *changed tells whether it differed. */
+static int swap_config_digest(struct yw_ctx *ctx, const char *digest, char previous[80],
+                              bool *changed, struct yw_err *err)
+{
+    struct yw_txn *txn = NULL;
+    struct yw_stmt *st = NULL;
+    int rc;
+
+    previous[0] = '\0';
+    *changed = false;
+    if ((rc = yw_store_begin(ctx->store, YW_TXN_WRITE, &txn, err)) < 0)
+        goto out;
+    if ((rc = yw_txn_prepare(txn, "SELECT config_digest FROM yw_node WHERE id = 1", &st, err)) <
+            0 ||
+        (rc = yw_stmt_step(st, err)) < 0)
+        goto out;
+    if (rc == 1 && !yw_stmt_column_is_null(st, 0)) {
+        struct yw_str v = yw_stmt_column_text(st, 0);
+        if (v.n < 80) {
+            memcpy(previous, v.p, v.n);
+            previous[v.n] = '\0';
+        }
+    }
+    yw_stmt_finalize(&st);
+    if (strcmp(previous, digest) == 0) {
+        rc = YW_OK;
+        goto out;
+    }
+    if ((rc = yw_txn_prepare(txn, "UPDATE yw_node SET config_digest = ? WHERE id = 1", &st, err)) <
+        0)
+        goto out;
+    yw_stmt_bind_text(st, 1, digest, strlen(digest));
+    if ((rc = yw_stmt_step(st, err)) < 0)
+        goto out;
+    yw_stmt_finalize(&st);
+    if ((rc = yw_store_commit(&txn, err)) == YW_OK)
+        *changed = true;
+out:
+    yw_stmt_finalize(&st);
+    yw_store_rollback(&txn);
+    return rc;
+}
+
+int yw_node_record_start(struct yw_ctx *ctx, struct yw_err *err)
+{
+    char digest[2 * YW_HASH_SIZE + 1], previous[80];
+    bool changed = false;
+    uint64_t index;
+    int rc;
+
+    if ((rc = config_digest(ctx, digest)) < 0)
+        return yw_err_set(err, rc, NULL, "cannot digest the configuration");
+    if ((rc = swap_config_digest(ctx, digest, previous, &changed, err)) < 0)
+        return rc;
+    if (changed &&
+        (rc = yw_ledger_event(ctx->ledger, "node.config",
+                              json_pack("{s:s, s:s?}", "config_digest", digest, "previous_digest",
+                                        previous[0] ? previous : NULL),
+                              &index, err)) < 0)
+        return rc;
+    return yw_ledger_event(ctx->ledger, "node.start",
+                           json_pack("{s:s, s:i, s:s}", "version", YW_VERSION, "schema_version",
+                                     ctx->schema_version, "config_digest", digest),
+                           &index, err);
+}
+
+int yw_node_record_stop(struct yw_ctx *ctx, const char *reason, struct yw_err *err)
+{
+    uint64_t index;
+    return yw_ledger_event(ctx->ledger, "node.stop",
+                           json_pack("{s:s, s:I}", "reason", reason, "uptime_seconds",
+                                     (json_int_t)((yw_now_ms() - ctx->started_ms) / 1000)),
+                           &index, err);
 }

@@ -13,6 +13,7 @@
 #include <limits.h>
 
 #include "crypto/crypto.h"
+#include "ledger/ledger.h"
 #include "store/store.h"
 #include "util/util.h"
 
@@ -35,6 +36,9 @@ struct yw_config {
     int grace_s;         /* how long a graceful stop waits for requests in flight */
     enum yw_log_level log_level;
 };
+
+/* The database URL with any password replaced by "***", for logs and digests. */
+void yw_config_db_redacted(const struct yw_config *cfg, char *out, size_t out_size);
 
 /* Reads D/yiwang.conf over the defaults, then applies the environment
  * overrides YIWANG_LISTEN and YIWANG_DB. Unknown keys and bad values are
@@ -60,6 +64,7 @@ int yw_node_init(const struct yw_node_init *opts, struct yw_err *err) YW_MUST_US
 struct yw_ctx {
     struct yw_config config;
     struct yw_store *store;
+    struct yw_ledger *ledger; /* NULL until yw_node_open_ledger() */
     struct yw_key *key;
     enum yw_profile profile;
     char origin[256];
@@ -71,7 +76,19 @@ struct yw_ctx {
  * key and checks it against the database's identity row. The caller owns *out
  * and frees it with yw_node_close(). */
 int yw_node_open(const char *dir, struct yw_ctx **out, struct yw_err *err) YW_MUST_USE;
-void yw_node_close(struct yw_ctx *ctx); /* NULL-safe */
+void yw_node_close(struct yw_ctx *ctx); /* NULL-safe; closes the ledger first */
+
+/* Starts the ledger's committer for this process (serve, ledger append). */
+int yw_node_open_ledger(struct yw_ctx *ctx, struct yw_err *err) YW_MUST_USE;
+
+/* Ledger events of the node's life (needs the ledger open): node.start with
+ * the version, schema and a digest of the effective configuration, preceded
+ * by node.config when that digest changed since the last start; node.stop. */
+int yw_node_record_start(struct yw_ctx *ctx, struct yw_err *err) YW_MUST_USE;
+int yw_node_record_stop(struct yw_ctx *ctx, const char *reason, struct yw_err *err) YW_MUST_USE;
+
+/* The node's verifier key (C2SP note vkey) for its ledger checkpoints. */
+int yw_node_vkey(const struct yw_ctx *ctx, char *out, size_t out_size) YW_MUST_USE;
 
 struct yw_node_info {
     char origin[256];
