@@ -10,7 +10,8 @@ pkgs=(build-essential cmake pkg-config
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libssl-dev)
 for arg in "$@"; do
   case "$arg" in
-    --test)  pkgs+=(libcmocka-dev postgresql clang clang-format python3 chromium fonts-noto-cjk git) ;;
+    --test)  pkgs+=(libcmocka-dev postgresql clang clang-format python3 chromium fonts-noto-cjk git
+              golang-go golang-golang-x-mod-dev) ;;
     --bench) pkgs+=(wrk nginx-light curl) ;;
     *) echo "deps.sh: unknown option $arg (use --test or --bench)" >&2; exit 2 ;;
   esac

@@ -252,9 +252,8 @@ struct ledger_opts {
 /* Flags take no value; parse_options needs values, so they are matched here. */
 static int parse_ledger_options(int argc, char **argv, struct ledger_opts *o)
 {
-    struct option_spec specs[] = {{"dir", &o->dir},     {"vkey", &o->vkey},
-                                  {"index", &o->index}, {"size", &o->size},
-                                  {"count", &o->count}, {"window", &o->window}};
+    struct option_spec specs[] = {{"dir", &o->dir},   {"vkey", &o->vkey},   {"index", &o->index},
+                                  {"size", &o->size}, {"count", &o->count}, {"window", &o->window}};
     char *rest[32];
     int n = 0;
 
@@ -300,9 +299,9 @@ static int ledger_verify(struct yw_ctx *ctx, const struct ledger_opts *o)
 
     if (o->vkey == NULL && yw_node_vkey(ctx, vkey, sizeof(vkey)) < 0)
         return fprintf(stderr, "yiwang: cannot make the verifier key\n"), EXIT_RUNTIME;
-    int rc = yw_ledger_verify(ctx->store, ctx->profile, o->vkey ? o->vkey : vkey,
-                              o->newest_only == NULL, isatty(STDERR_FILENO) ? show_progress : NULL,
-                              NULL, &report, &err);
+    int rc =
+        yw_ledger_verify(ctx->store, ctx->profile, o->vkey ? o->vkey : vkey, o->newest_only == NULL,
+                         isatty(STDERR_FILENO) ? show_progress : NULL, NULL, &report, &err);
     if (rc < 0)
         return fail(&err);
     double secs = (double)(yw_monotonic_ns() - start) / 1e9;
@@ -337,8 +336,8 @@ static int ledger_proof(struct yw_ctx *ctx, const struct ledger_opts *o)
         yw_buf_free(&note);
         return rc;
     }
-    rc = yw_ledger_prove_inclusion(ctx->store, ctx->profile, (uint64_t)index, (uint64_t)size,
-                                   proof, &n, &err);
+    rc = yw_ledger_prove_inclusion(ctx->store, ctx->profile, (uint64_t)index, (uint64_t)size, proof,
+                                   &n, &err);
     if (rc < 0) {
         yw_buf_free(&note);
         return fail(&err);
@@ -349,8 +348,8 @@ static int ledger_proof(struct yw_ctx *ctx, const struct ledger_opts *o)
         yw_base64(proof[i], YW_HASH_SIZE, b64);
         json_array_append_new(list, json_string(b64));
     }
-    json_t *out = json_pack("{s:I, s:I, s:o}", "index", (json_int_t)index, "size",
-                            (json_int_t)size, "proof", list);
+    json_t *out = json_pack("{s:I, s:I, s:o}", "index", (json_int_t)index, "size", (json_int_t)size,
+                            "proof", list);
     if ((uint64_t)size == newest)
         json_object_set_new(out, "checkpoint", json_stringn(note.data, note.len));
     char *text = json_dumps(out, JSON_INDENT(2));
@@ -414,9 +413,10 @@ static int ledger_append(struct yw_ctx *ctx, const struct ledger_opts *o)
     int64_t start = yw_monotonic_ns();
     for (int64_t seq = 0; seq < count && rc == 0; seq++) {
         yw_time_rfc3339(yw_now_ms(), now);
-        json_t *fields = json_pack("{s:s, s:s, s:s, s:b, s:I, s:s}", "type", "test.load", "time",
-                                   now, "origin", ctx->origin, "test", 1, "seq", (json_int_t)seq,
-                                   "note", "负载测试条目，非真实事件 / load-test entry, not a real event");
+        json_t *fields =
+            json_pack("{s:s, s:s, s:s, s:b, s:I, s:s}", "type", "test.load", "time", now, "origin",
+                      ctx->origin, "test", 1, "seq", (json_int_t)seq, "note",
+                      "负载测试条目，非真实事件 / load-test entry, not a real event");
         yw_buf_reset(&entry);
         rc = yw_ledger_canonical(fields, &entry);
         json_decref(fields);
@@ -428,9 +428,8 @@ static int ledger_append(struct yw_ctx *ctx, const struct ledger_opts *o)
         if (rc == 0)
             load.in_flight++;
         pthread_mutex_unlock(&load.mu);
-        if (rc == 0 &&
-            (rc = yw_ledger_append_async(ctx->ledger, entry.data, entry.len, load_done, &load,
-                                         &err)) < 0) {
+        if (rc == 0 && (rc = yw_ledger_append_async(ctx->ledger, entry.data, entry.len, load_done,
+                                                    &load, &err)) < 0) {
             pthread_mutex_lock(&load.mu);
             load.in_flight--;
             pthread_mutex_unlock(&load.mu);
@@ -512,11 +511,8 @@ int main(int argc, char **argv)
         const char *name;
         int (*run)(int argc, char **argv);
     } commands[] = {
-        {"init", cmd_init},
-        {"serve", cmd_serve},
-        {"routes", cmd_routes},
-        {"ledger", cmd_ledger},
-        {"version", cmd_version},
+        {"init", cmd_init},     {"serve", cmd_serve},     {"routes", cmd_routes},
+        {"ledger", cmd_ledger}, {"version", cmd_version},
     };
 
     if (argc < 2) {

@@ -150,8 +150,8 @@ int yw__get_consistency(struct yw_request *req, struct yw_response *res, struct 
     if ((rc = yw__query_u64(req, "from", 0, INT64_MAX, true, &from, err)) < 0 ||
         (rc = yw__query_u64(req, "size", 0, INT64_MAX, true, &size, err)) < 0)
         return rc;
-    if ((rc = yw_ledger_prove_consistency(req->ctx->store, req->ctx->profile, from, size, proof,
-                                          &n, err)) < 0)
+    if ((rc = yw_ledger_prove_consistency(req->ctx->store, req->ctx->profile, from, size, proof, &n,
+                                          err)) < 0)
         return rc;
     json_t *list = proof_json(proof, n);
     res->json = list ? json_pack("{s:I, s:I, s:o}", "from", (json_int_t)from, "size",

@@ -401,7 +401,11 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         if (len != NULL && yw_parse_int64(yw_str_c(len), 0, INT64_MAX, &declared) == YW_OK &&
             declared > srv->ctx->config.body_limit) {
             rs->body_too_big = true;
-            return dispatch(srv, rs, conn);
+            /* A body a little over the limit is read and dropped so the client,
+             * still sending, reliably sees the 413; a huge one is answered at
+             * once and the connection closed. */
+            if (declared > DISCARD_FACTOR * srv->ctx->config.body_limit)
+                return dispatch(srv, rs, conn);
         }
         return MHD_YES;
     }

@@ -9,13 +9,16 @@
 #include "crypto/crypto.h"
 #include "util/util.h"
 
-/* Longest proof for a tree of up to 2^64 leaves. */
+/* Longest proof: an inclusion proof has at most ceil(log2 size) <= 64 nodes for
+ * any size; a consistency proof up to ceil(log2 n) + 1, which is <= 64 only for
+ * n <= 2^63 (yw__merkle_consistency refuses larger n). */
 #define YW__PROOF_MAX 64
 
 /* ---- RFC 9162 section 2.1 (merkle.c) ---------------------------------------- */
 
 /* Leaf hash H(0x00 || entry) and interior hash H(0x01 || left || right) with the
- * profile's hash (SHA-256 for intl, SM3 for gm). */
+ * profile's hash (SHA-256 for intl, SM3 for gm). These three cannot report an
+ * error: an invalid profile or an OpenSSL failure logs and abort()s. */
 void yw__leaf_hash(enum yw_profile p, const void *entry, size_t n, uint8_t out[YW_HASH_SIZE]);
 void yw__node_hash(enum yw_profile p, const uint8_t left[YW_HASH_SIZE],
                    const uint8_t right[YW_HASH_SIZE], uint8_t out[YW_HASH_SIZE]);
@@ -34,12 +37,14 @@ int yw__merkle_root(enum yw_profile p, uint64_t size, yw__subtree_fn get, void *
  * YW_EINVAL when index >= size. proof needs YW__PROOF_MAX slots. */
 int yw__merkle_inclusion(enum yw_profile p, uint64_t index, uint64_t size, yw__subtree_fn get,
                          void *cls, uint8_t proof[][YW_HASH_SIZE], size_t *n_proof) YW_MUST_USE;
-/* RFC 9162 2.1.4.1 consistency proof between sizes 0 < m <= n (empty when m == n).
- * YW_EINVAL otherwise. */
-int yw__merkle_consistency(enum yw_profile p, uint64_t m, uint64_t n, yw__subtree_fn get,
-                           void *cls, uint8_t proof[][YW_HASH_SIZE], size_t *n_proof) YW_MUST_USE;
+/* RFC 9162 2.1.4.1 consistency proof between sizes 0 < m <= n <= 2^63 (empty
+ * when m == n). YW_EINVAL otherwise. proof needs YW__PROOF_MAX slots. */
+int yw__merkle_consistency(enum yw_profile p, uint64_t m, uint64_t n, yw__subtree_fn get, void *cls,
+                           uint8_t proof[][YW_HASH_SIZE], size_t *n_proof) YW_MUST_USE;
 /* RFC 9162 2.1.3.2 / 2.1.4.2 verification: 0, or YW_EVERIFY on any mismatch,
- * wrong length or out-of-range parameter. */
+ * wrong length or out-of-range parameter (index >= size; m == 0 or m > n; for
+ * m == n only an empty proof with equal roots verifies); YW_ECRYPTO if the
+ * hash itself fails. */
 int yw__merkle_verify_inclusion(enum yw_profile p, uint64_t index, uint64_t size,
                                 const uint8_t leaf_hash[YW_HASH_SIZE],
                                 const uint8_t proof[][YW_HASH_SIZE], size_t n_proof,
@@ -57,8 +62,11 @@ int yw__merkle_verify_consistency(enum yw_profile p, uint64_t m, uint64_t n,
  * public key)[:4] in both profiles, as the spec defines them. */
 
 /* The verifier key "name+hex8(keyID)+base64(type || pubkey)". */
-int yw__note_vkey(const struct yw_key *key, const char *name, char *out, size_t out_size) YW_MUST_USE;
-/* Parses a vkey into (name, key); the caller frees *key. */
+int yw__note_vkey(const struct yw_key *key, const char *name, char *out,
+                  size_t out_size) YW_MUST_USE;
+/* Parses a vkey into (name, key); the caller frees *key. YW_EINVAL for any
+ * malformed vkey, a key ID that does not match, an unsupported key type, or a
+ * name that does not fit name_size. */
 int yw__note_parse_vkey(struct yw_str vkey, char *name, size_t name_size, struct yw_key **key,
                         struct yw_err *err) YW_MUST_USE;
 /* Appends the signed note for text (which must end in '\n' and follow the

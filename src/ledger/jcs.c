@@ -181,7 +181,8 @@ static int append_value(const json_t *value, struct yw_buf *out, int depth)
         }
         return yw_buf_append(out, "]", 1);
     }
-    case JSON_STRING: return append_string(out, json_string_value(value), json_string_length(value));
+    case JSON_STRING:
+        return append_string(out, json_string_value(value), json_string_length(value));
     case JSON_INTEGER: {
         json_int_t v = json_integer_value(value);
         if (v < -JCS_INT_MAX || v > JCS_INT_MAX)

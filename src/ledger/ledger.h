@@ -62,15 +62,15 @@ int yw_ledger_append_async(struct yw_ledger *ledger, const void *entry, size_t n
 
 /* Builds the canonical entry {"type": type, "time": now, "origin": origin,
  * ...fields} (fields stolen; may be NULL) and appends it. */
-int yw_ledger_event(struct yw_ledger *ledger, const char *type, json_t *fields_new,
-                    uint64_t *index, struct yw_err *err) YW_MUST_USE;
+int yw_ledger_event(struct yw_ledger *ledger, const char *type, json_t *fields_new, uint64_t *index,
+                    struct yw_err *err) YW_MUST_USE;
 
 /* Canonical bytes (RFC 8785) of value, appended to out. Integers only. */
 int yw_ledger_canonical(const json_t *value, struct yw_buf *out) YW_MUST_USE;
 
 /* The verifier key "name+hex8+base64(type || key)" for key under origin. */
-int yw_ledger_vkey(const struct yw_key *key, const char *origin, char *out, size_t out_size)
-    YW_MUST_USE;
+int yw_ledger_vkey(const struct yw_key *key, const char *origin, char *out,
+                   size_t out_size) YW_MUST_USE;
 
 /* ---- reading: any process, any time ------------------------------------- */
 

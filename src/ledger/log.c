@@ -191,8 +191,7 @@ out:
 
 /* Takes the log's write lock for this transaction and makes the edge match
  * the stored tree (another process may have appended since). */
-static int lock_and_sync(struct yw_ledger *l, struct yw_txn *txn, int64_t *size,
-                         struct yw_err *err)
+static int lock_and_sync(struct yw_ledger *l, struct yw_txn *txn, int64_t *size, struct yw_err *err)
 {
     int rc;
     if (yw_txn_dialect(txn) == YW_DIALECT_POSTGRES &&

@@ -115,8 +115,7 @@ static int push_mth(const struct source *src, struct proof_out *po, uint64_t lo,
 
 /* PATH(m, D[lo : lo + n]), leaf upward: the recursion runs first, so the
  * deepest sibling is appended first. */
-static int path(const struct source *src, struct proof_out *po, uint64_t m, uint64_t lo,
-                uint64_t n)
+static int path(const struct source *src, struct proof_out *po, uint64_t m, uint64_t lo, uint64_t n)
 {
     int rc;
 
@@ -178,8 +177,8 @@ int yw__merkle_inclusion(enum yw_profile p, uint64_t index, uint64_t size, yw__s
     return 0;
 }
 
-int yw__merkle_consistency(enum yw_profile p, uint64_t m, uint64_t n, yw__subtree_fn get,
-                           void *cls, uint8_t proof[][YW_HASH_SIZE], size_t *n_proof)
+int yw__merkle_consistency(enum yw_profile p, uint64_t m, uint64_t n, yw__subtree_fn get, void *cls,
+                           uint8_t proof[][YW_HASH_SIZE], size_t *n_proof)
 {
     const struct source src = {p, get, cls};
     struct proof_out po = {proof, 0};

@@ -96,9 +96,9 @@ static int read_tile(void *cls, int level, uint64_t index, const uint8_t (**hash
             return YW_OK;
         }
     int slot = r->n < PROOF_TILE_CACHE ? r->n++ : PROOF_TILE_CACHE - 1;
-    if ((rc = yw_txn_prepare(r->txn,
-                             "SELECT width, hashes FROM yw_ledger_tiles WHERE level = ? AND idx = ?",
-                             &st, r->err)) < 0)
+    if ((rc = yw_txn_prepare(
+             r->txn, "SELECT width, hashes FROM yw_ledger_tiles WHERE level = ? AND idx = ?", &st,
+             r->err)) < 0)
         return rc;
     yw_stmt_bind_int64(st, 1, level);
     yw_stmt_bind_int64(st, 2, (int64_t)index);
@@ -168,8 +168,8 @@ static int prove(struct yw_store *store, enum yw_profile profile, enum proof_kin
     }
     if (kind == PROOF_INCLUSION) {
         if (a >= size) {
-            rc = yw_err_set(err, YW_EINVAL, "index",
-                            "index 须小于 size / index must be below size");
+            rc =
+                yw_err_set(err, YW_EINVAL, "index", "index 须小于 size / index must be below size");
             goto out;
         }
         rc = yw__merkle_inclusion(profile, a, size, subtree_from_tiles, &src, proof, n_proof);

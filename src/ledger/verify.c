@@ -25,11 +25,11 @@ struct verifier {
     char origin[256];
     struct yw_key *key;
     bool all_signatures;
-    uint64_t newest;          /* the newest checkpoint's size: what is verified */
-    struct yw__edge edge;     /* recomputed */
+    uint64_t newest;      /* the newest checkpoint's size: what is verified */
+    struct yw__edge edge; /* recomputed */
     struct yw_ledger_verify_report *report;
     struct yw_err *err;
-    int rc;                   /* first failure, from the tile callback */
+    int rc; /* first failure, from the tile callback */
     /* a window onto the checkpoints, ascending by size */
     struct checkpoint_row rows[CHECKPOINT_PAGE];
     size_t n_rows, next_row;
@@ -149,9 +149,9 @@ static int compare_tile(struct verifier *v, int level, uint64_t index, int width
 
     for (int i = 0; i < level; i++)
         span *= YW__TILE_WIDTH;
-    if ((rc = yw_txn_prepare(v->txn,
-                             "SELECT width, hashes FROM yw_ledger_tiles WHERE level = ? AND idx = ?",
-                             &st, v->err)) < 0)
+    if ((rc = yw_txn_prepare(
+             v->txn, "SELECT width, hashes FROM yw_ledger_tiles WHERE level = ? AND idx = ?", &st,
+             v->err)) < 0)
         return rc;
     yw_stmt_bind_int64(st, 1, level);
     yw_stmt_bind_int64(st, 2, (int64_t)index);
@@ -234,8 +234,7 @@ static int walk_entries(struct verifier *v, yw_ledger_progress_fn progress, void
                 rc = yw_err_set(v->err, YW_EVERIFY, NULL,
                                 "第一个不符的位置 %llu：条目缺失 / first bad index %llu: the entry "
                                 "is missing",
-                                (unsigned long long)v->edge.size,
-                                (unsigned long long)v->edge.size);
+                                (unsigned long long)v->edge.size, (unsigned long long)v->edge.size);
                 break;
             }
             yw__leaf_hash(v->profile, entry.p, entry.n, leaf);
@@ -292,12 +291,12 @@ int yw_ledger_verify(struct yw_store *store, enum yw_profile profile, const char
     v->report = report;
     v->err = err;
     yw__edge_reset(&v->edge);
-    if ((rc = yw__note_parse_vkey(yw_str_c(vkey), v->origin, sizeof(v->origin), &v->key, err)) <
-        0)
+    if ((rc = yw__note_parse_vkey(yw_str_c(vkey), v->origin, sizeof(v->origin), &v->key, err)) < 0)
         goto out;
     if (yw_key_profile(v->key) != profile) {
-        rc = yw_err_set(err, YW_EINVAL, "vkey", "验证密钥与节点密码配置不符 / the verifier key "
-                                                "is not of this node's profile");
+        rc = yw_err_set(err, YW_EINVAL, "vkey",
+                        "验证密钥与节点密码配置不符 / the verifier key "
+                        "is not of this node's profile");
         goto out;
     }
     if ((rc = yw_store_begin(store, YW_TXN_READ, &v->txn, err)) < 0)

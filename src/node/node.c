@@ -418,12 +418,12 @@ static int config_digest(const struct yw_ctx *ctx, char out[2 * YW_HASH_SIZE + 1
     int rc;
 
     yw_config_db_redacted(c, db, sizeof(db));
-    json_t *cfg = json_pack("{s:s, s:s, s:s, s:i, s:I, s:i, s:i, s:i, s:i, s:i, s:i, s:s}", "db",
-                            db, "listen", c->listen, "key_file", c->key_file, "pool_size",
-                            c->pool_size, "body_limit", (json_int_t)c->body_limit,
-                            "max_connections", c->max_connections, "io_threads", c->io_threads,
-                            "workers", c->workers, "max_queue", c->max_queue, "timeout",
-                            c->timeout_s, "grace", c->grace_s, "log_level", levels[c->log_level]);
+    json_t *cfg =
+        json_pack("{s:s, s:s, s:s, s:i, s:I, s:i, s:i, s:i, s:i, s:i, s:i, s:s}", "db", db,
+                  "listen", c->listen, "key_file", c->key_file, "pool_size", c->pool_size,
+                  "body_limit", (json_int_t)c->body_limit, "max_connections", c->max_connections,
+                  "io_threads", c->io_threads, "workers", c->workers, "max_queue", c->max_queue,
+                  "timeout", c->timeout_s, "grace", c->grace_s, "log_level", levels[c->log_level]);
     if (cfg == NULL)
         return YW_ENOMEM;
     yw_buf_init(&bytes, 64 * 1024);

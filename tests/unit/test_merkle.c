@@ -360,7 +360,14 @@ static int check_consistency_probes(enum yw_profile p, uint64_t m, uint64_t n_si
 /* ---- vectors (transparency-dev/merkle testonly/, proof/verify_test.go) ---- */
 
 static const char *const vector_leaves[] = {
-    "", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f",
+    "",
+    "00",
+    "10",
+    "2021",
+    "3031",
+    "40414243",
+    "5051525354555657",
+    "606162636465666768696a6b6c6d6e6f",
 };
 
 static const char *const vector_roots[] = {
@@ -392,11 +399,8 @@ struct proof_vector {
 };
 
 static const struct proof_vector inclusion_vectors[] = {
-    {0, 1, {NULL}},
-    {0, 8, {HX_96A2, HX_5F08, HX_6B47}},
-    {5, 8, {HX_BC1A, HX_CA85, HX_D37E}},
-    {2, 3, {HX_FAC5}},
-    {1, 5, {HX_6E34, HX_5F08, HX_BC1A}},
+    {0, 1, {NULL}},    {0, 8, {HX_96A2, HX_5F08, HX_6B47}}, {5, 8, {HX_BC1A, HX_CA85, HX_D37E}},
+    {2, 3, {HX_FAC5}}, {1, 5, {HX_6E34, HX_5F08, HX_BC1A}},
 };
 
 static const struct proof_vector consistency_vectors[] = {
@@ -505,15 +509,13 @@ static void test_inclusion_vectors(void **state)
         size_t n_want = vector_nodes(v, want), n_got = 99;
 
         t.limit = v->b;
-        assert_int_equal(yw__merkle_inclusion(YW_PROFILE_INTL, v->a, v->b, vector_subtree, &t,
-                                              got, &n_got),
-                         0);
+        assert_int_equal(
+            yw__merkle_inclusion(YW_PROFILE_INTL, v->a, v->b, vector_subtree, &t, got, &n_got), 0);
         assert_int_equal(n_got, n_want);
         if (n_want > 0)
             assert_memory_equal(got, want, n_want * H);
         hash_from_hex(vector_roots[v->b], root);
-        assert_int_equal(yw__merkle_verify_inclusion(YW_PROFILE_INTL, v->a, v->b,
-                                                     t.level[0][v->a],
+        assert_int_equal(yw__merkle_verify_inclusion(YW_PROFILE_INTL, v->a, v->b, t.level[0][v->a],
                                                      (const uint8_t(*)[H])want, n_want, root),
                          0);
         check_inclusion_probes(YW_PROFILE_INTL, v->a, v->b, t.level[0][v->a],
@@ -533,9 +535,9 @@ static void test_consistency_vectors(void **state)
         size_t n_want = vector_nodes(v, want), n_got = 99;
 
         t.limit = v->b;
-        assert_int_equal(yw__merkle_consistency(YW_PROFILE_INTL, v->a, v->b, vector_subtree, &t,
-                                                got, &n_got),
-                         0);
+        assert_int_equal(
+            yw__merkle_consistency(YW_PROFILE_INTL, v->a, v->b, vector_subtree, &t, got, &n_got),
+            0);
         assert_int_equal(n_got, n_want);
         if (n_want > 0)
             assert_memory_equal(got, want, n_want * H);
@@ -545,8 +547,8 @@ static void test_consistency_vectors(void **state)
                                                        (const uint8_t(*)[H])want, n_want),
                          0);
         if (n_want > 0)
-            check_consistency_probes(YW_PROFILE_INTL, v->a, v->b, r1, r2,
-                                     (const uint8_t(*)[H])want, n_want);
+            check_consistency_probes(YW_PROFILE_INTL, v->a, v->b, r1, r2, (const uint8_t(*)[H])want,
+                                     n_want);
     }
 }
 
@@ -574,9 +576,9 @@ static void test_rfc_examples(void **state)
         struct mem_source src = {t, 7, 0, 0};
         uint8_t got[YW__PROOF_MAX][H], want[H];
         size_t n_got;
-        assert_int_equal(yw__merkle_consistency(YW_PROFILE_INTL, cases[i].m, 7, mem_subtree, &src,
-                                                got, &n_got),
-                         0);
+        assert_int_equal(
+            yw__merkle_consistency(YW_PROFILE_INTL, cases[i].m, 7, mem_subtree, &src, got, &n_got),
+            0);
         assert_int_equal(n_got, cases[i].n_nodes);
         for (size_t k = 0; k < n_got; k++) {
             naive_mth(t, cases[i].ranges[k][0], cases[i].ranges[k][1], want);
@@ -615,8 +617,8 @@ static void test_exhaustive_inclusion(void **state)
                 size_t n = 99;
                 struct naive_proof want = {.n = 0};
                 src.calls = 0;
-                assert_int_equal(
-                    yw__merkle_inclusion(p, index, size, mem_subtree, &src, proof, &n), 0);
+                assert_int_equal(yw__merkle_inclusion(p, index, size, mem_subtree, &src, proof, &n),
+                                 0);
                 naive_path(t, index, 0, size, &want);
                 assert_int_equal(n, want.n);
                 if (n > 0)
@@ -678,8 +680,8 @@ static void test_exhaustive_consistency(void **state)
                 struct naive_proof want = {.n = 0};
                 struct mem_source src = {t, n_size, 0, 0};
                 naive_mth(t, 0, m, root1);
-                assert_int_equal(
-                    yw__merkle_consistency(p, m, n_size, mem_subtree, &src, proof, &n), 0);
+                assert_int_equal(yw__merkle_consistency(p, m, n_size, mem_subtree, &src, proof, &n),
+                                 0);
                 if (m < n_size)
                     naive_subproof(t, m, 0, n_size, true, &want);
                 assert_int_equal(n, want.n);
@@ -750,8 +752,8 @@ static void test_every_bit_flip(void **state)
         for (size_t k = 0; k < n; k++)
             for (unsigned bit = 0; bit < 8 * H; bit++) {
                 proof[k][bit / 8] ^= (uint8_t)(1u << (bit % 8));
-                assert_int_equal(yw__merkle_verify_consistency(YW_PROFILE_INTL, v->a, v->b, r1,
-                                                               r2, (const uint8_t(*)[H])proof, n),
+                assert_int_equal(yw__merkle_verify_consistency(YW_PROFILE_INTL, v->a, v->b, r1, r2,
+                                                               (const uint8_t(*)[H])proof, n),
                                  YW_EVERIFY);
                 proof[k][bit / 8] ^= (uint8_t)(1u << (bit % 8));
             }
@@ -811,8 +813,7 @@ static void test_edges(void **state)
         uint8_t r1[H];
         naive_mth(t, 0, 1, r1);
         /* m == 0: refused, even with an empty proof and matching roots */
-        assert_int_equal(yw__merkle_verify_consistency(p, 0, 0, empty, empty, NULL, 0),
-                         YW_EVERIFY);
+        assert_int_equal(yw__merkle_verify_consistency(p, 0, 0, empty, empty, NULL, 0), YW_EVERIFY);
         assert_int_equal(yw__merkle_verify_consistency(p, 0, 1, empty, r1, NULL, 0), YW_EVERIFY);
         assert_int_equal(yw__merkle_verify_consistency(p, 0, 8, empty, root, NULL, 0), YW_EVERIFY);
         /* m > n: time travel */
@@ -823,13 +824,13 @@ static void test_edges(void **state)
         assert_int_equal(yw__merkle_verify_consistency(p, 1, 1, r1, r1, NULL, 0), 0);
         assert_int_equal(yw__merkle_verify_consistency(p, 8, 8, root, r1, NULL, 0), YW_EVERIFY);
         memcpy(proof[0], empty, H);
-        assert_int_equal(yw__merkle_verify_consistency(p, 8, 8, root, root,
-                                                       (const uint8_t(*)[H])proof, 1),
-                         YW_EVERIFY);
+        assert_int_equal(
+            yw__merkle_verify_consistency(p, 8, 8, root, root, (const uint8_t(*)[H])proof, 1),
+            YW_EVERIFY);
         memcpy(proof[0], root, H);
-        assert_int_equal(yw__merkle_verify_consistency(p, 8, 8, root, root,
-                                                       (const uint8_t(*)[H])proof, 1),
-                         YW_EVERIFY);
+        assert_int_equal(
+            yw__merkle_verify_consistency(p, 8, 8, root, root, (const uint8_t(*)[H])proof, 1),
+            YW_EVERIFY);
         /* m < n with an empty proof */
         assert_int_equal(yw__merkle_verify_consistency(p, 1, 8, r1, root, NULL, 0), YW_EVERIFY);
         assert_int_equal(yw__merkle_verify_consistency(p, 4, 8, root, root, NULL, 0), YW_EVERIFY);
@@ -918,9 +919,8 @@ static void test_huge_trees(void **state)
             t->calls = 0;
             assert_int_equal(yw__merkle_root(t->p, incl[i].b, uniform_subtree, t, root), 0);
             assert_int_equal(t->calls, popcount64(incl[i].b));
-            assert_int_equal(yw__merkle_inclusion(t->p, incl[i].a, incl[i].b, uniform_subtree, t,
-                                                  proof, &n),
-                             0);
+            assert_int_equal(
+                yw__merkle_inclusion(t->p, incl[i].a, incl[i].b, uniform_subtree, t, proof, &n), 0);
             assert_true(n <= YW__PROOF_MAX);
             assert_int_equal(yw__merkle_verify_inclusion(t->p, incl[i].a, incl[i].b, t->level[0],
                                                          (const uint8_t(*)[H])proof, n, root),
@@ -937,9 +937,9 @@ static void test_huge_trees(void **state)
             assert_int_equal(yw__merkle_root(t->p, cons[i].m, uniform_subtree, t, r1), 0);
             t->limit = cons[i].n;
             assert_int_equal(yw__merkle_root(t->p, cons[i].n, uniform_subtree, t, root), 0);
-            assert_int_equal(yw__merkle_consistency(t->p, cons[i].m, cons[i].n, uniform_subtree,
-                                                    t, proof, &n),
-                             0);
+            assert_int_equal(
+                yw__merkle_consistency(t->p, cons[i].m, cons[i].n, uniform_subtree, t, proof, &n),
+                0);
             if (cons[i].len != 0)
                 assert_int_equal(n, cons[i].len);
             assert_int_equal(yw__merkle_verify_consistency(t->p, cons[i].m, cons[i].n, r1, root,
@@ -952,9 +952,9 @@ static void test_huge_trees(void **state)
         }
         /* above 2^63 a consistency proof could need 65 nodes: refused */
         t->limit = UINT64_MAX;
-        assert_int_equal(yw__merkle_consistency(t->p, 5, (UINT64_C(1) << 63) + 1, uniform_subtree,
-                                                t, proof, &n),
-                         YW_EINVAL);
+        assert_int_equal(
+            yw__merkle_consistency(t->p, 5, (UINT64_C(1) << 63) + 1, uniform_subtree, t, proof, &n),
+            YW_EINVAL);
         free(t);
     }
 }

@@ -448,13 +448,15 @@ static void test_real_migrations(void **state)
         0)
         fail_msg("migrate: %s", err.message);
     assert_true(version >= 1);
-    exec_write(fx->store, "INSERT INTO yw_node VALUES (1, 'https://a.example', 'A', 'gm', 'k', "
+    exec_write(fx->store, "INSERT INTO yw_node (id, origin, name, profile, public_key, created_at, "
+                          "updated_at) VALUES (1, 'https://a.example', 'A', 'gm', 'k', "
                           "'2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')");
     assert_int_equal(query_int(fx->store, "SELECT count(*) FROM yw_node"), 1);
 
     /* The table's checks hold on both dialects. */
     static const char *const refused[] = {
-        "INSERT INTO yw_node VALUES (2, 'o', 'n', 'gm', 'k', 't', 't')",
+        ("INSERT INTO yw_node (id, origin, name, profile, public_key, created_at, updated_at) "
+         "VALUES (2, 'o', 'n', 'gm', 'k', 't', 't')"),
         "UPDATE yw_node SET profile = 'other'",
         "UPDATE yw_node SET name = NULL",
     };
