@@ -386,7 +386,15 @@ int yw_node_rename(struct yw_ctx *ctx, struct yw_str name, struct yw_err *err)
     if ((rc = yw_stmt_step(st, err)) < 0)
         goto out;
     yw_stmt_finalize(&st);
-    rc = yw_store_commit(&txn, err);
+    if ((rc = yw_store_commit(&txn, err)) < 0)
+        goto out;
+    /* Recorded after it is durable: the ledger commits in its own batches, so a
+     * crash between the two would lose the record, never invent one. */
+    if (ctx->ledger != NULL) {
+        uint64_t index;
+        rc = yw_ledger_event(ctx->ledger, "node.rename",
+                             json_pack("{s:s%}", "name", name.p, name.n), &index, err);
+    }
 out:
     yw_stmt_finalize(&st);
     yw_store_rollback(&txn);
