@@ -11,7 +11,7 @@ pkgs=(build-essential cmake pkg-config
 for arg in "$@"; do
   case "$arg" in
     --test)  pkgs+=(libcmocka-dev postgresql clang clang-format python3 chromium fonts-noto-cjk git
-              golang-go golang-golang-x-mod-dev) ;;
+              golang-go golang-golang-x-mod-dev openssl) ;;
     --bench) pkgs+=(wrk nginx-light curl) ;;
     *) echo "deps.sh: unknown option $arg (use --test or --bench)" >&2; exit 2 ;;
   esac

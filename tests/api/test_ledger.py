@@ -235,6 +235,30 @@ class LedgerIntl(LedgerBase, harness.unittest.TestCase):
 class LedgerGm(LedgerBase, harness.unittest.TestCase):
     profile = "gm"
 
+    def test_openssl_command_line_verifies_the_sm2_checkpoint(self):
+        """The gm signature as the openssl tool checks SM2: SM3 digest, ID
+        1234567812345678, DER signature, key from the vkey's point."""
+        note = self.checkpoint()
+        _, _, _, text, sigs = parse_checkpoint(note)
+        vkey = self.get("/v1/ledger/vkey")[2].decode().strip()
+        point = base64.b64decode(vkey.split("+", 2)[2])[2:]
+        # SubjectPublicKeyInfo: id-ecPublicKey with the SM2 curve (1.2.156.10197.1.301).
+        spki = bytes.fromhex("3059301306072a8648ce3d020106082a811ccf5501822d034200") + point
+        sig = base64.b64decode(sigs[0].split(" ")[2])[4:]
+        with tempfile.TemporaryDirectory() as d:
+            paths = {n: os.path.join(d, n) for n in ("pub.der", "msg", "sig")}
+            for name, data in (("pub.der", spki), ("msg", text.encode()), ("sig", sig)):
+                with open(paths[name], "wb") as f:
+                    f.write(data)
+            cmd = ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", paths["pub.der"],
+                   "-keyform", "DER", "-rawin", "-digest", "sm3", "-in", paths["msg"],
+                   "-sigfile", paths["sig"], "-pkeyopt", "distid:1234567812345678"]
+            ok = subprocess.run(cmd, capture_output=True, text=True)
+            self.assertEqual(ok.returncode, 0, ok.stdout + ok.stderr)
+            with open(paths["msg"], "ab") as f:
+                f.write(b"x")
+            self.assertNotEqual(subprocess.run(cmd, capture_output=True).returncode, 0)
+
 
 class NodeEvents(harness.unittest.TestCase):
     def test_start_stop_and_config_change_are_recorded(self):
