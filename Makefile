@@ -68,6 +68,8 @@ bench:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DYW_TESTS=OFF >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 	bench/http_health.sh $(BUILD)/yiwang
+	bench/ledger_append.sh $(BUILD)/yiwang
+	bench/ledger_proofs.sh $(BUILD)/yiwang
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) $(CLANG_BUILD)

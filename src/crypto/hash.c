@@ -2,6 +2,8 @@
 #include "crypto.h"
 
 #include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -51,17 +53,6 @@ const char *yw_profile_sig_name(enum yw_profile p)
     return "unknown";
 }
 
-/* EVP_sm3()/EVP_sha256() are static constant descriptors; OpenSSL fetches
- * and caches the implementation itself, thread-safely. */
-static const EVP_MD *profile_md(enum yw_profile p)
-{
-    switch (p) {
-    case YW_PROFILE_GM: return EVP_sm3();
-    case YW_PROFILE_INTL: return EVP_sha256();
-    }
-    return NULL;
-}
-
 /* The digest's name as the HMAC provider wants it. */
 static const char *profile_md_name(enum yw_profile p)
 {
@@ -78,17 +69,60 @@ int yw_hash(enum yw_profile p, const void *data, size_t n, uint8_t out[YW_HASH_S
     return yw_hashv(p, &part, 1, out);
 }
 
+/* Hashing is the ledger's inner loop, so two costs OpenSSL 3 adds per call
+ * are paid once: the digest is fetched from the provider once per process
+ * (the legacy EVP_sha256()/EVP_sm3() handles fetch, under a lock, at every
+ * init), and each thread keeps one digest context for reuse. Both caches are
+ * set up under pthread_once and never change afterwards; a thread's context
+ * is freed when the thread exits. */
+static pthread_once_t digest_once = PTHREAD_ONCE_INIT;
+static EVP_MD *fetched_sha256, *fetched_sm3;
+static pthread_key_t ctx_key;
+
+static void free_thread_ctx(void *ctx)
+{
+    EVP_MD_CTX_free(ctx);
+}
+
+static void fetch_digests(void)
+{
+    fetched_sha256 = EVP_MD_fetch(NULL, "SHA2-256", NULL);
+    fetched_sm3 = EVP_MD_fetch(NULL, "SM3", NULL);
+    if (pthread_key_create(&ctx_key, free_thread_ctx) != 0)
+        abort();
+}
+
+static const EVP_MD *fetched_md(enum yw_profile p)
+{
+    pthread_once(&digest_once, fetch_digests);
+    switch (p) {
+    case YW_PROFILE_GM: return fetched_sm3;
+    case YW_PROFILE_INTL: return fetched_sha256;
+    }
+    return NULL;
+}
+
+static EVP_MD_CTX *thread_ctx(void)
+{
+    EVP_MD_CTX *ctx = pthread_getspecific(ctx_key);
+    if (ctx == NULL && (ctx = EVP_MD_CTX_new()) != NULL && pthread_setspecific(ctx_key, ctx) != 0) {
+        EVP_MD_CTX_free(ctx);
+        ctx = NULL;
+    }
+    return ctx;
+}
+
 int yw_hashv(enum yw_profile p, const struct yw_str *parts, size_t n_parts,
              uint8_t out[YW_HASH_SIZE])
 {
-    const EVP_MD *md = profile_md(p);
-    EVP_MD_CTX *ctx = NULL;
+    const EVP_MD *md = fetched_md(p);
+    EVP_MD_CTX *ctx;
     unsigned int len = 0;
     int rc = YW_ECRYPTO;
 
     if (md == NULL || (parts == NULL && n_parts > 0))
-        return YW_EINVAL;
-    if ((ctx = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(ctx, md, NULL) != 1)
+        return md == NULL && (p == YW_PROFILE_GM || p == YW_PROFILE_INTL) ? YW_ECRYPTO : YW_EINVAL;
+    if ((ctx = thread_ctx()) == NULL || EVP_DigestInit_ex2(ctx, md, NULL) != 1)
         goto out;
     for (size_t i = 0; i < n_parts; i++) {
         if (parts[i].n > 0 && EVP_DigestUpdate(ctx, parts[i].p, parts[i].n) != 1)
@@ -100,7 +134,6 @@ int yw_hashv(enum yw_profile p, const struct yw_str *parts, size_t n_parts,
 out:
     if (rc < 0)
         ERR_clear_error();
-    EVP_MD_CTX_free(ctx);
     return rc;
 }
 

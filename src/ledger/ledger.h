@@ -95,14 +95,17 @@ int yw_ledger_prove_consistency(struct yw_store *store, enum yw_profile profile,
                                 uint64_t size, uint8_t proof[][YW_HASH_SIZE], size_t *n_proof,
                                 struct yw_err *err) YW_MUST_USE;
 
-/* Full verification: recomputes every leaf and tile hash from the stored
- * entries and compares each stored byte; checks that the entries are
- * contiguous from 0, that no tile is missing or extra, that every stored
- * checkpoint's root and origin match the recomputed tree at its size, and
- * that the newest checkpoint (all of them with all_signatures) verifies under
- * vkey. Entries beyond the newest checkpoint (appended while verify runs) are
- * left for the next run. On a mismatch returns YW_EVERIFY with err naming
- * the first bad index. progress (may be NULL) is called now and then. */
+/* Full verification, in one consistent snapshot of the store (safe against a
+ * live node): recomputes every leaf and tile hash from the stored entries and
+ * compares each stored byte, leaf hashes as each entry is read; checks that
+ * the entries are contiguous from 0, that every stored checkpoint's origin,
+ * size and root match the recomputed tree at its size, that the newest
+ * checkpoint (all of them with all_signatures) verifies under vkey, and that
+ * nothing is stored beyond what the newest checkpoint covers. On a mismatch
+ * returns YW_EVERIFY with err naming the first bad index. progress (may be
+ * NULL) is called now and then. Deleting a middle checkpoint, or the newest
+ * entries together with their checkpoints, leaves a consistent smaller log:
+ * only a witness that saw the larger checkpoint can tell (DESIGN.md 5). */
 struct yw_ledger_verify_report {
     uint64_t size;        /* entries verified (the newest checkpoint's size) */
     uint64_t checkpoints; /* checkpoints whose root was checked */

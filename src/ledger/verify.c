@@ -27,6 +27,9 @@ struct verifier {
     bool all_signatures;
     uint64_t newest;      /* the newest checkpoint's size: what is verified */
     struct yw__edge edge; /* recomputed */
+    uint8_t stored0[YW__TILE_WIDTH][YW_HASH_SIZE]; /* the level-0 tile being walked */
+    int stored0_width;
+    uint8_t scratch[YW__TILE_WIDTH][YW_HASH_SIZE];
     struct yw_ledger_verify_report *report;
     struct yw_err *err;
     int rc; /* first failure, from the tile callback */
@@ -138,17 +141,22 @@ static int check_checkpoint(struct verifier *v, const struct checkpoint_row *r)
     return YW_OK;
 }
 
-/* Compares the stored tile (level, index) with the recomputed hashes: its
- * first `width` hashes must be equal; a complete tile must be exactly that. */
-static int compare_tile(struct verifier *v, int level, uint64_t index, int width,
-                        uint8_t hashes[][YW_HASH_SIZE], bool complete)
+static uint64_t first_leaf_of(int level, uint64_t tile_index, int position)
 {
-    struct yw_stmt *st = NULL;
     uint64_t span = 1;
-    int rc;
-
     for (int i = 0; i < level; i++)
         span *= YW__TILE_WIDTH;
+    return ((tile_index * YW__TILE_WIDTH) + (uint64_t)position) * span;
+}
+
+/* Reads the stored tile (level, index) into buf; *width 0 when absent. */
+static int load_tile(struct verifier *v, int level, uint64_t index,
+                     uint8_t buf[YW__TILE_WIDTH][YW_HASH_SIZE], int *width)
+{
+    struct yw_stmt *st = NULL;
+    int rc;
+
+    *width = 0;
     if ((rc = yw_txn_prepare(
              v->txn, "SELECT width, hashes FROM yw_ledger_tiles WHERE level = ? AND idx = ?", &st,
              v->err)) < 0)
@@ -156,53 +164,120 @@ static int compare_tile(struct verifier *v, int level, uint64_t index, int width
     yw_stmt_bind_int64(st, 1, level);
     yw_stmt_bind_int64(st, 2, (int64_t)index);
     rc = yw_stmt_step(st, v->err);
-    uint64_t first_leaf = index * YW__TILE_WIDTH * span;
-    if (rc == 0) {
-        rc = yw_err_set(v->err, YW_EVERIFY, NULL,
-                        "第一个不符的位置 %llu：哈希瓦片 (%d, %llu) 缺失 / first bad index %llu: "
-                        "hash tile (%d, %llu) is missing",
-                        (unsigned long long)first_leaf, level, (unsigned long long)index,
-                        (unsigned long long)first_leaf, level, (unsigned long long)index);
-    } else if (rc == 1) {
+    if (rc == 1) {
         struct yw_str stored = yw_stmt_column_blob(st, 1);
-        int64_t stored_width = yw_stmt_column_int64(st, 0);
+        int64_t w = yw_stmt_column_int64(st, 0);
         rc = YW_OK;
-        if (stored.n != (size_t)stored_width * YW_HASH_SIZE || stored_width < width ||
-            (complete && stored_width != width)) {
+        if (w < 1 || w > YW__TILE_WIDTH || stored.n != (size_t)w * YW_HASH_SIZE) {
+            uint64_t first = first_leaf_of(level, index, 0);
             rc = yw_err_set(v->err, YW_EVERIFY, NULL,
                             "第一个不符的位置 %llu：哈希瓦片 (%d, %llu) 长度不符 / first bad index "
                             "%llu: hash tile (%d, %llu) has the wrong length",
-                            (unsigned long long)first_leaf, level, (unsigned long long)index,
-                            (unsigned long long)first_leaf, level, (unsigned long long)index);
+                            (unsigned long long)first, level, (unsigned long long)index,
+                            (unsigned long long)first, level, (unsigned long long)index);
         } else {
-            for (int i = 0; i < width; i++)
-                if (memcmp(stored.p + (size_t)i * YW_HASH_SIZE, hashes[i], YW_HASH_SIZE) != 0) {
-                    uint64_t bad = first_leaf + (uint64_t)i * span;
-                    if (level == 0)
-                        rc = yw_err_set(v->err, YW_EVERIFY, NULL,
-                                        "第一个不符的位置 %llu：条目与其存储的哈希不符 / first "
-                                        "bad index %llu: the entry and its stored leaf hash differ",
-                                        (unsigned long long)bad, (unsigned long long)bad);
-                    else
-                        rc = yw_err_set(v->err, YW_EVERIFY, NULL,
-                                        "第一个不符的位置 %llu：存储的子树哈希（第 %d 层瓦片）不符 "
-                                        "/ first bad index %llu: a stored subtree hash (tile "
-                                        "level %d) differs",
-                                        (unsigned long long)bad, level, (unsigned long long)bad,
-                                        level);
-                    break;
-                }
+            memcpy(buf, stored.p, stored.n);
+            *width = (int)w;
         }
     }
     yw_stmt_finalize(&st);
     return rc;
 }
 
+static int tile_mismatch(struct verifier *v, int level, uint64_t index, int position,
+                         const char *what_zh, const char *what_en)
+{
+    uint64_t bad = first_leaf_of(level, index, position);
+    return yw_err_set(v->err, YW_EVERIFY, NULL,
+                      "第一个不符的位置 %llu：%s（瓦片 %d/%llu）/ first bad index %llu: %s (tile "
+                      "%d/%llu)",
+                      (unsigned long long)bad, what_zh, level, (unsigned long long)index,
+                      (unsigned long long)bad, what_en, level, (unsigned long long)index);
+}
+
+/* The stored tile (level, index) must hold exactly these hashes: the walk
+ * reads one snapshot in which tiles never run ahead of the newest checkpoint. */
+static int compare_tile(struct verifier *v, int level, uint64_t index, int width,
+                        uint8_t hashes[][YW_HASH_SIZE])
+{
+    int stored_width = 0;
+    int rc = load_tile(v, level, index, v->scratch, &stored_width);
+    if (rc < 0)
+        return rc;
+    if (stored_width == 0)
+        return tile_mismatch(v, level, index, 0, "哈希瓦片缺失", "a hash tile is missing");
+    if (stored_width != width)
+        return tile_mismatch(v, level, index, 0, "哈希瓦片长度不符",
+                             "a hash tile has the wrong length");
+    for (int i = 0; i < width; i++)
+        if (memcmp(v->scratch[i], hashes[i], YW_HASH_SIZE) != 0)
+            return tile_mismatch(v, level, index, i, "存储的子树哈希不符",
+                                 "a stored subtree hash differs");
+    return YW_OK;
+}
+
 static void on_tile_done(void *cls, int level, uint64_t index, uint8_t hashes[][YW_HASH_SIZE])
 {
     struct verifier *v = cls;
-    if (v->rc == YW_OK)
-        v->rc = compare_tile(v, level, index, YW__TILE_WIDTH, hashes, true);
+    if (v->rc < 0)
+        return;
+    if (level == 0) /* its hashes were compared one by one as the leaves came */
+        v->rc = v->stored0_width == YW__TILE_WIDTH
+                    ? YW_OK
+                    : tile_mismatch(v, 0, index, 0, "哈希瓦片长度不符",
+                                    "a hash tile has the wrong length");
+    else
+        v->rc = compare_tile(v, level, index, YW__TILE_WIDTH, hashes);
+}
+
+/* Compares one leaf hash with the stored level-0 tile at once, so that a
+ * changed entry is named by its own index. */
+static int check_leaf(struct verifier *v, const uint8_t leaf[YW_HASH_SIZE])
+{
+    uint64_t index = v->edge.size;
+    int pos = (int)(index % YW__TILE_WIDTH);
+    int rc;
+
+    if (pos == 0 &&
+        (rc = load_tile(v, 0, index / YW__TILE_WIDTH, v->stored0, &v->stored0_width)) < 0)
+        return rc;
+    if (pos >= v->stored0_width)
+        return tile_mismatch(v, 0, index / YW__TILE_WIDTH, pos, "缺少存储的叶哈希",
+                             "its stored leaf hash is missing");
+    if (memcmp(v->stored0[pos], leaf, YW_HASH_SIZE) != 0)
+        return tile_mismatch(v, 0, index / YW__TILE_WIDTH, pos, "条目与其存储的哈希不符",
+                             "the entry and its stored leaf hash differ");
+    return YW_OK;
+}
+
+/* Nothing in the snapshot beyond what the newest checkpoint covers. */
+static int check_counts(struct verifier *v)
+{
+    static const char *const sql[] = {"SELECT COUNT(*) FROM yw_ledger_entries",
+                                      "SELECT COUNT(*) FROM yw_ledger_tiles"};
+    uint64_t want[2] = {v->newest, 0};
+    struct yw_stmt *st = NULL;
+    int rc = YW_OK;
+
+    for (int level = 0; level < YW__TILE_LEVELS; level++)
+        want[1] += v->edge.complete[level] + (v->edge.width[level] > 0);
+    for (int i = 0; i < 2 && rc == YW_OK; i++) {
+        if ((rc = yw_txn_prepare(v->txn, sql[i], &st, v->err)) < 0 ||
+            (rc = yw_stmt_step(st, v->err)) < 0)
+            break;
+        uint64_t have = (uint64_t)yw_stmt_column_int64(st, 0);
+        yw_stmt_finalize(&st);
+        rc = YW_OK;
+        if (have != want[i])
+            rc = yw_err_set(v->err, YW_EVERIFY, NULL,
+                            "存储了 %llu 个%s，最新检查点只涵盖 %llu 个 / %llu %s stored where the "
+                            "newest checkpoint accounts for %llu",
+                            (unsigned long long)have, i ? "哈希瓦片" : "条目",
+                            (unsigned long long)want[i], (unsigned long long)have,
+                            i ? "hash tiles" : "entries", (unsigned long long)want[i]);
+    }
+    yw_stmt_finalize(&st);
+    return rc;
 }
 
 static int walk_entries(struct verifier *v, yw_ledger_progress_fn progress, void *cls)
@@ -239,6 +314,8 @@ static int walk_entries(struct verifier *v, yw_ledger_progress_fn progress, void
             }
             yw__leaf_hash(v->profile, entry.p, entry.n, leaf);
             v->report->bytes += entry.n;
+            if ((rc = check_leaf(v, leaf)) < 0)
+                break;
             yw__edge_add(&v->edge, v->profile, leaf, on_tile_done, v);
             if ((rc = v->rc) < 0)
                 break;
@@ -264,12 +341,18 @@ static int walk_entries(struct verifier *v, yw_ledger_progress_fn progress, void
         return yw_err_set(v->err, YW_EVERIFY, NULL,
                           "检查点 %llu 无对应的树 / checkpoint %llu has no matching tree",
                           (unsigned long long)cp->size, (unsigned long long)cp->size);
-    /* The right edge: each partial tile's first hashes. */
-    for (int level = 0; level < YW__TILE_LEVELS; level++)
+    /* The right edge: each partial tile exactly (level 0's hashes were
+     * compared leaf by leaf), then nothing stored beyond it. */
+    if (v->edge.width[0] > 0 && v->stored0_width != v->edge.width[0])
+        return tile_mismatch(v, 0, v->edge.complete[0], v->edge.width[0], "哈希瓦片长度不符",
+                             "a hash tile has the wrong length");
+    for (int level = 1; level < YW__TILE_LEVELS; level++)
         if (v->edge.width[level] > 0 &&
             (rc = compare_tile(v, level, v->edge.complete[level], v->edge.width[level],
-                               v->edge.hashes[level], false)) < 0)
+                               v->edge.hashes[level])) < 0)
             return rc;
+    if ((rc = check_counts(v)) < 0)
+        return rc;
     if (progress != NULL)
         progress(cls, v->edge.size, v->newest);
     return YW_OK;
@@ -300,6 +383,12 @@ int yw_ledger_verify(struct yw_store *store, enum yw_profile profile, const char
         goto out;
     }
     if ((rc = yw_store_begin(store, YW_TXN_READ, &v->txn, err)) < 0)
+        goto out;
+    /* One consistent snapshot throughout (SQLite's read transaction already
+     * is one), so nothing can legitimately appear beyond the newest
+     * checkpoint while the walk runs. */
+    if (yw_txn_dialect(v->txn) == YW_DIALECT_POSTGRES &&
+        (rc = yw_txn_exec(v->txn, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", err)) < 0)
         goto out;
     if ((rc = yw_txn_prepare(v->txn, "SELECT MAX(size) FROM yw_ledger_checkpoints", &st, err)) <
             0 ||

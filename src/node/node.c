@@ -443,17 +443,15 @@ static int config_digest(const struct yw_ctx *ctx, char out[2 * YW_HASH_SIZE + 1
     return rc;
 }
 
-/* Swaps the recorded config digest; *changed tells whether it differed. */
-static int swap_config_digest(struct yw_ctx *ctx, const char *digest, char previous[80],
-                              bool *changed, struct yw_err *err)
+/* The configuration digest recorded at the last start ("" for none). */
+static int recorded_config_digest(struct yw_ctx *ctx, char out[80], struct yw_err *err)
 {
     struct yw_txn *txn = NULL;
     struct yw_stmt *st = NULL;
     int rc;
 
-    previous[0] = '\0';
-    *changed = false;
-    if ((rc = yw_store_begin(ctx->store, YW_TXN_WRITE, &txn, err)) < 0)
+    out[0] = '\0';
+    if ((rc = yw_store_begin(ctx->store, YW_TXN_READ, &txn, err)) < 0)
         goto out;
     if ((rc = yw_txn_prepare(txn, "SELECT config_digest FROM yw_node WHERE id = 1", &st, err)) <
             0 ||
@@ -462,15 +460,25 @@ static int swap_config_digest(struct yw_ctx *ctx, const char *digest, char previ
     if (rc == 1 && !yw_stmt_column_is_null(st, 0)) {
         struct yw_str v = yw_stmt_column_text(st, 0);
         if (v.n < 80) {
-            memcpy(previous, v.p, v.n);
-            previous[v.n] = '\0';
+            memcpy(out, v.p, v.n);
+            out[v.n] = '\0';
         }
     }
+    rc = YW_OK;
+out:
     yw_stmt_finalize(&st);
-    if (strcmp(previous, digest) == 0) {
-        rc = YW_OK;
+    yw_store_rollback(&txn);
+    return rc;
+}
+
+static int record_config_digest(struct yw_ctx *ctx, const char *digest, struct yw_err *err)
+{
+    struct yw_txn *txn = NULL;
+    struct yw_stmt *st = NULL;
+    int rc;
+
+    if ((rc = yw_store_begin(ctx->store, YW_TXN_WRITE, &txn, err)) < 0)
         goto out;
-    }
     if ((rc = yw_txn_prepare(txn, "UPDATE yw_node SET config_digest = ? WHERE id = 1", &st, err)) <
         0)
         goto out;
@@ -478,8 +486,7 @@ static int swap_config_digest(struct yw_ctx *ctx, const char *digest, char previ
     if ((rc = yw_stmt_step(st, err)) < 0)
         goto out;
     yw_stmt_finalize(&st);
-    if ((rc = yw_store_commit(&txn, err)) == YW_OK)
-        *changed = true;
+    rc = yw_store_commit(&txn, err);
 out:
     yw_stmt_finalize(&st);
     yw_store_rollback(&txn);
@@ -489,19 +496,21 @@ out:
 int yw_node_record_start(struct yw_ctx *ctx, struct yw_err *err)
 {
     char digest[2 * YW_HASH_SIZE + 1], previous[80];
-    bool changed = false;
     uint64_t index;
     int rc;
 
     if ((rc = config_digest(ctx, digest)) < 0)
         return yw_err_set(err, rc, NULL, "cannot digest the configuration");
-    if ((rc = swap_config_digest(ctx, digest, previous, &changed, err)) < 0)
+    if ((rc = recorded_config_digest(ctx, previous, err)) < 0)
         return rc;
-    if (changed &&
-        (rc = yw_ledger_event(ctx->ledger, "node.config",
-                              json_pack("{s:s, s:s?}", "config_digest", digest, "previous_digest",
-                                        previous[0] ? previous : NULL),
-                              &index, err)) < 0)
+    /* The event first, then the digest it reports: a crash in between records
+     * the change again at the next start rather than never. */
+    if (strcmp(previous, digest) != 0 &&
+        ((rc = yw_ledger_event(ctx->ledger, "node.config",
+                               json_pack("{s:s, s:s?}", "config_digest", digest, "previous_digest",
+                                         previous[0] ? previous : NULL),
+                               &index, err)) < 0 ||
+         (rc = record_config_digest(ctx, digest, err)) < 0))
         return rc;
     return yw_ledger_event(ctx->ledger, "node.start",
                            json_pack("{s:s, s:i, s:s}", "version", YW_VERSION, "schema_version",
