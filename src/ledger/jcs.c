@@ -22,26 +22,6 @@ struct member {
     json_t *value;
 };
 
-/* Decodes the code point at s (valid UTF-8, checked by the caller). */
-static uint32_t utf8_next(const unsigned char *s, size_t *len)
-{
-    if (s[0] < 0x80) {
-        *len = 1;
-        return s[0];
-    }
-    if (s[0] < 0xE0) {
-        *len = 2;
-        return (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
-    }
-    if (s[0] < 0xF0) {
-        *len = 3;
-        return (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
-    }
-    *len = 4;
-    return (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
-           (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
-}
-
 /* A rank per code point whose order is the order of the code points' UTF-16
  * encodings: a supplementary character starts with a high surrogate
  * (D800..DBFF), so it sorts after U+0000..U+D7FF and before U+E000..U+FFFF.
@@ -66,8 +46,8 @@ static int compare_members(const void *a, const void *b)
 
     while (ia < ma->key_len && ib < mb->key_len) {
         size_t la, lb;
-        uint32_t ra = utf16_rank(utf8_next(pa + ia, &la));
-        uint32_t rb = utf16_rank(utf8_next(pb + ib, &lb));
+        uint32_t ra = utf16_rank(yw_utf8_decode((const char *)pa + ia, &la));
+        uint32_t rb = utf16_rank(yw_utf8_decode((const char *)pb + ib, &lb));
         if (ra != rb)
             return ra < rb ? -1 : 1;
         ia += la;

@@ -38,26 +38,6 @@ static bool note_chars_valid(const char *p, size_t n)
     return yw_utf8_valid(p, n);
 }
 
-/* Decodes the code point at s (known to be valid UTF-8) and its length. */
-static uint32_t utf8_next(const unsigned char *s, size_t *len)
-{
-    if (s[0] < 0x80) {
-        *len = 1;
-        return s[0];
-    }
-    if (s[0] < 0xE0) {
-        *len = 2;
-        return (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
-    }
-    if (s[0] < 0xF0) {
-        *len = 3;
-        return (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
-    }
-    *len = 4;
-    return (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
-           (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
-}
-
 /* Unicode White_Space, as Go's unicode.IsSpace (which the reference
  * implementation uses for key names). */
 static bool is_unicode_space(uint32_t c)
@@ -77,7 +57,7 @@ static bool name_valid(struct yw_str name)
         return false;
     for (size_t i = 0; i < name.n;) {
         size_t len;
-        uint32_t c = utf8_next(s + i, &len);
+        uint32_t c = yw_utf8_decode((const char *)s + i, &len);
         if (c == '+' || c < 0x20 || is_unicode_space(c))
             return false;
         i += len;

@@ -105,6 +105,10 @@ int yw_parse_int64(struct yw_str s, int64_t min, int64_t max, int64_t *out) YW_M
  * surrogates, nothing above U+10FFFF). */
 bool yw_utf8_valid(const char *p, size_t n);
 
+/* Decodes the code point at p, which must start well-formed UTF-8 (check
+ * with yw_utf8_valid first); *len gets its length in bytes (1 to 4). */
+uint32_t yw_utf8_decode(const char *p, size_t *len);
+
 /* Lower-case hex of n bytes into out (2n+1 bytes with NUL). */
 void yw_hex(const uint8_t *p, size_t n, char *out);
 /* Standard base64 (RFC 4648 §4, with padding). out needs 4*((n+2)/3)+1. */
