@@ -7,7 +7,7 @@
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config
-      libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libssl-dev)
+      libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libssl-dev libargon2-dev)
 for arg in "$@"; do
   case "$arg" in
     --test)  pkgs+=(libcmocka-dev postgresql clang clang-format python3 chromium fonts-noto-cjk git

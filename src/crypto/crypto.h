@@ -161,4 +161,119 @@ int yw_seal(enum yw_profile p, const uint8_t key[YW_SEAL_KEY_SIZE], const void *
 int yw_open(enum yw_profile p, const uint8_t key[YW_SEAL_KEY_SIZE], const void *aad, size_t aad_n,
             const void *ct, size_t n, uint8_t *out, size_t out_size, size_t *out_len) YW_MUST_USE;
 
+/* ==== passwords and one-time codes (password.c, totp.c) ====================
+ * For the directory's accounts. Design note: docs/internals/crypto.md,
+ * "Passwords" and "One-time codes". Every function here is thread-safe (no
+ * global state). Passwords and secrets are never logged, printed or put in
+ * an error message; copies made internally are wiped with OPENSSL_cleanse. */
+
+#define YW_PASSWORD_MAX_BYTES 1024 /* longer passwords are refused, not hashed */
+#define YW_PASSWORD_MIN_CHARS 12   /* Unicode code points */
+/* Room for the PHC string yw_password_hash writes, with its NUL (97 bytes +
+ * NUL today; the slack lets the parameters grow). Size database columns to it. */
+#define YW_PASSWORD_HASH_SIZE 128
+
+/* Hashes password with Argon2id (RFC 9106) under the current parameters
+ * (m = 19456 KiB, t = 2, p = 1: OWASP's minimum; 25-55 ms and 19 MiB of
+ * memory per call here, so callers must bound how many run at once) and a fresh
+ * 16-byte salt from yw_random, and writes the PHC string
+ *     $argon2id$v=19$m=19456,t=2,p=1$<salt, base64>$<32-byte hash, base64>
+ * with its NUL into out. Does not judge strength (yw_password_check_strength).
+ * YW_EINVAL above YW_PASSWORD_MAX_BYTES (field "password"); YW_ETOOBIG when
+ * out_size is too small (YW_PASSWORD_HASH_SIZE is enough); YW_ENOMEM;
+ * YW_ECRYPTO if the CSPRNG or libargon2 fails. out is empty on failure. */
+int yw_password_hash(struct yw_str password, char *out, size_t out_size,
+                     struct yw_err *err) YW_MUST_USE;
+
+/* Checks password against a PHC string made by yw_password_hash (or any
+ * $argon2id$v=19$ string within the accepted ranges: m <= 262144 KiB,
+ * t <= 16, p <= 8, salt 8..64 bytes, hash 16..64 bytes, so a corrupted row
+ * cannot make us allocate gigabytes). Returns 0 on a match, YW_EVERIFY on a
+ * mismatch (the hashes are compared in constant time by libargon2) and for
+ * any password over YW_PASSWORD_MAX_BYTES, which no stored hash can match;
+ * YW_EINVAL when encoded is NULL, malformed, another Argon2 type or version,
+ * or out of range; YW_ENOMEM; YW_ECRYPTO for other libargon2 failures.
+ * For an unknown account, callers should still verify against a fixed dummy
+ * hash so that response time does not reveal which accounts exist. */
+int yw_password_verify(struct yw_str password, const char *encoded) YW_MUST_USE;
+
+/* True when encoded should be replaced by a fresh yw_password_hash at the
+ * next successful sign-in: its memory or time cost, salt or hash length is
+ * below the current parameters, or it cannot be parsed at all. (Parallelism
+ * does not change the total work, so it is not compared.) */
+bool yw_password_needs_rehash(const char *encoded);
+
+/* The minimum strength rule for a new password, checked in this order; the
+ * first failure gives YW_EINVAL with field "password" and a bilingual
+ * message (Chinese first) that never echoes the password:
+ *   at most YW_PASSWORD_MAX_BYTES bytes, well-formed UTF-8, no control
+ *   characters; at least YW_PASSWORD_MIN_CHARS characters (code points);
+ *   not one character repeated; not a shorter string repeated ("Ab1!Ab1!Ab1!");
+ *   not mostly a sequence or keyboard walk (at least 3/4 of neighbouring
+ *   characters consecutive, equal or adjacent keys: "123456789012",
+ *   "abcdefghijkl", "1qaz@WSX3edc"); not one of the most common passwords
+ *   (the 102 entries of SecLists' 10-million-password-list-top-100.txt), nor
+ *   one with digits or symbols added before or after it or with look-alike
+ *   substitutions ("P@ssw0rd2024!");
+ *   not containing account_name when that has 3 or more characters (ASCII
+ *   letters compared case-insensitively); and at least 3 of the 4 classes
+ *   lower-case, upper-case, digit, other (anything else, any non-ASCII
+ *   character included). account_name may be {NULL, 0}. */
+int yw_password_check_strength(struct yw_str password, struct yw_str account_name,
+                               struct yw_err *err) YW_MUST_USE;
+
+#define YW_TOTP_SECRET_SIZE 20 /* what yw_random should make: 160 bits (RFC 4226 §4) */
+#define YW_TOTP_SECRET_MIN 16  /* RFC 4226 R6: at least 128 bits */
+#define YW_TOTP_SECRET_MAX 64
+#define YW_TOTP_DIGITS 6
+#define YW_TOTP_PERIOD 30
+#define YW_TOTP_WINDOW_MAX 10
+/* Characters yw_base32_encode writes for n bytes (no padding), without the NUL. */
+#define YW_BASE32_LEN(n) (((n)*8 + 4) / 5)
+
+/* The TOTP value (RFC 6238) for unix_time: HOTP (RFC 4226, dynamic
+ * truncation) of the counter floor(unix_time / period), reduced to digits
+ * decimal digits, into *code (print it zero-padded). algorithm is "SHA1",
+ * "SHA256" or "SHA512" (exactly). YW_EINVAL for a secret outside
+ * [YW_TOTP_SECRET_MIN, YW_TOTP_SECRET_MAX] bytes, unix_time < 0, digits
+ * outside 6..8, period outside 1..3600 or another algorithm; YW_ECRYPTO if
+ * OpenSSL fails. */
+int yw_totp_code(const uint8_t *secret, size_t secret_len, int64_t unix_time, int digits,
+                 const char *algorithm, int period, uint32_t *code) YW_MUST_USE;
+
+/* Checks a code typed by the user, as authenticator apps make it (SHA1,
+ * YW_TOTP_DIGITS digits, YW_TOTP_PERIOD seconds), against the time steps
+ * T-window .. T+window around T = unix_time / 30 (steps below 0 skipped).
+ * Every step is computed and compared in constant time, whichever matches.
+ * On a match returns 0 and stores the matched step (the nearest to T) in
+ * *matched_step (may be NULL): the caller must record it and refuse any
+ * later code whose step is not greater, so a code cannot be replayed.
+ * YW_EVERIFY when no step matches; YW_EINVAL when code is not exactly 6 ASCII
+ * digits (no spaces), window is outside 0..YW_TOTP_WINDOW_MAX, or as
+ * yw_totp_code; YW_ECRYPTO if OpenSSL fails. */
+int yw_totp_verify(const uint8_t *secret, size_t secret_len, struct yw_str code, int64_t unix_time,
+                   int window, int64_t *matched_step) YW_MUST_USE;
+
+/* Base32 (RFC 4648 §6, alphabet A-Z 2-7), for TOTP secrets. Encoding writes
+ * upper case without padding and a NUL: out_size must be at least
+ * YW_BASE32_LEN(n) + 1, YW_ETOOBIG otherwise. Decoding accepts upper or
+ * lower case, with or without the '=' padding (if present it must be
+ * complete); it refuses anything else, including spaces, impossible lengths
+ * and non-zero bits after the last byte, with YW_EINVAL; YW_ETOOBIG when the
+ * bytes do not fit in out_size. */
+int yw_base32_encode(const uint8_t *p, size_t n, char *out, size_t out_size) YW_MUST_USE;
+int yw_base32_decode(struct yw_str in, uint8_t *out, size_t out_size, size_t *out_len) YW_MUST_USE;
+
+/* The enrolment URI for a QR code (Google's Key Uri Format):
+ *   otpauth://totp/yiwang:<account_name>?secret=<base32>&issuer=yiwang
+ *       &algorithm=SHA1&digits=6&period=30
+ * account_name is UTF-8, percent-encoded (everything but A-Z a-z 0-9 - . _ ~).
+ * YW_EINVAL (field "account_name") when it is empty, not UTF-8, contains a
+ * colon (the format forbids it) or a control character, or the secret's
+ * length is out of range; YW_ETOOBIG when out_size is too small
+ * (256 + 3 * account_name.n is always enough). */
+int yw_totp_uri(struct yw_str account_name, const uint8_t *secret, size_t secret_len, char *out,
+                size_t out_size, struct yw_err *err) YW_MUST_USE;
+/* ==== end of passwords and one-time codes ================================= */
+
 #endif

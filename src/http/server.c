@@ -56,8 +56,8 @@ static void add_common_headers(struct yw_http_server *srv, struct request_state 
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 }
 
-static enum MHD_Result queue(struct yw_http_server *srv, struct request_state *rs,
-                             struct MHD_Connection *conn, unsigned status,
+/* Queues resp (consumed) as the answer and remembers its status for the log. */
+static enum MHD_Result queue(struct request_state *rs, struct MHD_Connection *conn, unsigned status,
                              struct MHD_Response *resp)
 {
     enum MHD_Result ok;
@@ -67,7 +67,6 @@ static enum MHD_Result queue(struct yw_http_server *srv, struct request_state *r
     rs->responded = true;
     ok = MHD_queue_response(conn, status, resp);
     MHD_destroy_response(resp);
-    (void)srv;
     return ok;
 }
 
@@ -99,7 +98,7 @@ static enum MHD_Result send_error(struct yw_http_server *srv, struct request_sta
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     if (allow != NULL)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
-    return queue(srv, rs, conn, status, resp);
+    return queue(rs, conn, status, resp);
 }
 
 /* A handler's or the policy's failure: one table decides the status. Server
@@ -155,7 +154,7 @@ static enum MHD_Result send_response(struct yw_http_server *srv, struct request_
                             res->cache_control ? res->cache_control : "no-store");
     if (res->etag != NULL)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, res->etag);
-    return queue(srv, rs, conn, status, resp);
+    return queue(rs, conn, status, resp);
 }
 
 int yw__query_u64(struct yw_request *req, const char *name, uint64_t min, uint64_t max,

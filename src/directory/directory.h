@@ -1,0 +1,104 @@
+/*
+ * directory — who is who: identifier checks, organisations, accounts, roles
+ * and the power list (权力清单).
+ *
+ * Identifier checks (ids.c, divisions.c). Each check takes bytes from outside, answers YW_OK or
+ * YW_EINVAL with a bilingual message naming what is wrong (err->field set to
+ * the field name the caller passes), and never allocates. Thread-safe.
+ */
+#ifndef YW_DIRECTORY_H
+#define YW_DIRECTORY_H
+
+#include <jansson.h>
+
+#include "util/util.h"
+
+/* Resident identity number (GB 11643-1999): 18 characters; an address code
+ * that is a current or retired division, or plausible for a retired one
+ * (docs/internals/identifiers.md: no table of older retired codes exists);
+ * a real birth date, not after today in China time (UTC+8) at now_ms (passed
+ * for testability); sequence; check character by ISO 7064 MOD 11-2. A
+ * lower-case x is accepted and normalised: out (may be NULL) receives the
+ * normalised 18 characters and a NUL, or an empty string on refusal. */
+int yw_id_check_resident(struct yw_str in, int64_t now_ms, const char *field, char out[19],
+                         struct yw_err *err) YW_MUST_USE;
+
+/* Unified social credit code (GB 32100-2015): 18 characters from
+ * 0123456789ABCDEFGHJKLMNPQRTUWXY, registration authority and category codes,
+ * division code, check character by weights 3^i mod 31. */
+int yw_id_check_uscc(struct yw_str in, const char *field, struct yw_err *err) YW_MUST_USE;
+
+enum yw_division_level {
+    YW_DIVISION_PROVINCE = 1,   /* 110000 */
+    YW_DIVISION_PREFECTURE = 2, /* 110100 */
+    YW_DIVISION_COUNTY = 3      /* 110101 */
+};
+
+/* Administrative division code (GB/T 2260): 6 digits naming a current
+ * division; with allow_retired also a retired or plausibly retired one (the
+ * rule in docs/internals/identifiers.md). *level is written on success. */
+int yw_id_check_division(struct yw_str in, bool allow_retired, const char *field,
+                         enum yw_division_level *level, struct yw_err *err) YW_MUST_USE;
+
+/* The division's name as the table has it ("北京市", "东城区"; 110100 is
+ * "市辖区"), retired codes included, or NULL when the code is unknown. */
+const char *yw_division_name(struct yw_str code);
+
+/* Mainland mobile number: 11 digits, 1[3-9]xxxxxxxxx. */
+int yw_id_check_mobile(struct yw_str in, const char *field, struct yw_err *err) YW_MUST_USE;
+
+/* E-mail address syntax (the practical subset of RFC 5321/5322 that mail
+ * systems accept: local@domain, at most 254 bytes, dot-atom local part,
+ * a domain of LDH labels with a dot; IDN domains as UTF-8 accepted). */
+int yw_id_check_email(struct yw_str in, const char *field, struct yw_err *err) YW_MUST_USE;
+
+/* ---- organisations (orgs.c) ----------------------------------------------
+ * A tree per node. Each organisation has a stable code, a level, a division,
+ * a kind and an optional parent; moving or closing it keeps the row and adds
+ * a history version in the same transaction, and every change is then a
+ * ledger entry naming who made it (actor: "cli:<user>" or "account:<id>"). */
+
+#define YW_ORG_CODE_MAX 64
+
+struct yw_org {
+    char code[YW_ORG_CODE_MAX + 1];   /* [a-z0-9][a-z0-9._-]*, 2-64 bytes */
+    char name[401];                   /* 1-100 characters */
+    char uscc[19];                    /* "" when none; required for enterprise partners */
+    char level[16];                   /* national province city county township */
+    char division[7];                 /* GB/T 2260, current */
+    char parent[YW_ORG_CODE_MAX + 1]; /* "" for a root */
+    char kind[24];                    /* department data_authority approval_bureau supervision
+                                         enterprise_partner other */
+    char liaison[401];                /* liaison officer (联络员), "" when none */
+    char liaison_phone[16];
+    char status[8]; /* active closed */
+    char created_at[32];
+    char updated_at[32];
+};
+
+struct yw_ledger;
+struct yw_store;
+
+/* Checks org (code, name, level, kind, division, USCC, liaison phone, parent
+ * active and not of a higher level than the child) and creates it. */
+int yw_org_create(struct yw_store *store, struct yw_ledger *ledger, const struct yw_org *org,
+                  const char *actor, struct yw_err *err) YW_MUST_USE;
+int yw_org_get(struct yw_store *store, struct yw_str code, struct yw_org *out,
+               struct yw_err *err) YW_MUST_USE;
+/* Moves code under new_parent ("" makes it a root); refuses cycles. */
+int yw_org_move(struct yw_store *store, struct yw_ledger *ledger, struct yw_str code,
+                struct yw_str new_parent, const char *actor, struct yw_err *err) YW_MUST_USE;
+/* Closes code (reason required); refuses while it has active children. */
+int yw_org_close(struct yw_store *store, struct yw_ledger *ledger, struct yw_str code,
+                 struct yw_str reason, const char *actor, struct yw_err *err) YW_MUST_USE;
+/* All organisations (closed ones too when include_closed), by code, as a
+ * JSON array the caller owns. */
+int yw_org_list(struct yw_store *store, bool include_closed, json_t **out,
+                struct yw_err *err) YW_MUST_USE;
+/* The organisation's versions, oldest first, as a JSON array the caller owns. */
+int yw_org_history(struct yw_store *store, struct yw_str code, json_t **out,
+                   struct yw_err *err) YW_MUST_USE;
+/* The organisation as JSON (a new reference). */
+json_t *yw_org_json(const struct yw_org *org);
+
+#endif
