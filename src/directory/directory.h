@@ -101,4 +101,50 @@ int yw_org_history(struct yw_store *store, struct yw_str code, json_t **out,
 /* The organisation as JSON (a new reference). */
 json_t *yw_org_json(const struct yw_org *org);
 
+/* The power list (权力清单): grants or withdraws an action (a dotted name such
+ * as "catalog.publish") for an active organisation. Ledger entries
+ * org.power.grant / org.power.revoke. */
+int yw_org_power(struct yw_store *store, struct yw_ledger *ledger, struct yw_str code,
+                 struct yw_str action, bool grant, const char *actor,
+                 struct yw_err *err) YW_MUST_USE;
+
+/* ---- accounts and roles (accounts.c) -------------------------------------
+ * Staff (in an organisation that is not an enterprise partner), citizens
+ * (login = their resident identity number, checked and normalised) and
+ * enterprise operators (in an enterprise partner). Passwords meet the
+ * strength rule and are stored as Argon2id strings; no password ever reaches
+ * a log, a response or the ledger, and identity numbers appear masked. */
+
+struct yw_account_new {
+    const char *kind;  /* staff citizen enterprise_operator */
+    const char *login; /* staff, operators: [a-z0-9][a-z0-9._-]{2,63}; citizens: NULL */
+    const char *name;
+    const char *org;          /* staff, operators */
+    const char *id_number;    /* citizens */
+    const char *mobile;       /* optional */
+    const char *email;        /* optional */
+    const char *const *roles; /* NULL-terminated; citizens get "citizen", operators
+                                 "enterprise_operator" whatever is passed */
+};
+
+/* Creates the account with password (strength checked against the login);
+ * login_out (may be NULL, 65 bytes) gets the login. Ledger: account.create. */
+int yw_account_create(struct yw_store *store, struct yw_ledger *ledger,
+                      const struct yw_account_new *in, struct yw_str password, const char *actor,
+                      char login_out[65], struct yw_err *err) YW_MUST_USE;
+/* Grants or revokes one role, effective at once. Ledger: account.grant /
+ * account.revoke. Refuses roles that do not fit the account's kind. */
+int yw_account_role(struct yw_store *store, struct yw_ledger *ledger, struct yw_str login,
+                    struct yw_str role, bool grant, const char *actor,
+                    struct yw_err *err) YW_MUST_USE;
+/* Disables the account (reason required). Ledger: account.disable. */
+int yw_account_disable(struct yw_store *store, struct yw_ledger *ledger, struct yw_str login,
+                       struct yw_str reason, const char *actor, struct yw_err *err) YW_MUST_USE;
+/* Accounts (or one, when login.n > 0) as a JSON array with their roles; the
+ * caller owns it. Identity numbers are masked. */
+int yw_account_list(struct yw_store *store, struct yw_str login, json_t **out,
+                    struct yw_err *err) YW_MUST_USE;
+/* Masks a login that is an identity number: 110101********1234. */
+void yw_account_mask_login(const char *login, char out[65]);
+
 #endif

@@ -1,5 +1,6 @@
 /* Organisations: a tree per node, with history and ledger entries. */
 #include "directory.h"
+#include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,40 +23,7 @@ static int rank_of(const char *value, const char *const *set, size_t n)
 
 static int check_code(struct yw_str code, const char *field, struct yw_err *err)
 {
-    bool ok = code.n >= 2 && code.n <= YW_ORG_CODE_MAX;
-    for (size_t i = 0; ok && i < code.n; i++) {
-        char c = code.p[i];
-        ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-             (i > 0 && (c == '.' || c == '_' || c == '-'));
-    }
-    if (!ok)
-        return yw_err_set(err, YW_EINVAL, field,
-                          "机构代码须为 2 至 %d 个小写字母、数字或 . _ -，以字母或数字开头 / an "
-                          "organisation code is 2 to %d of a-z 0-9 . _ -, starting with a letter "
-                          "or digit",
-                          YW_ORG_CODE_MAX, YW_ORG_CODE_MAX);
-    return YW_OK;
-}
-
-static int check_text(const char *text, size_t max_chars, bool required, const char *field,
-                      struct yw_err *err)
-{
-    size_t n = strlen(text), chars = 0;
-    if (!yw_utf8_valid(text, n))
-        return yw_err_set(err, YW_EINVAL, field, "%s 不是合法的 UTF-8 / %s is not valid UTF-8",
-                          field, field);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (c < 0x20 || c == 0x7F)
-            return yw_err_set(err, YW_EINVAL, field, "%s 含控制字符 / %s has a control character",
-                              field, field);
-        chars += (c & 0xC0) != 0x80;
-    }
-    if ((required && chars == 0) || chars > max_chars)
-        return yw_err_set(err, YW_EINVAL, field,
-                          "%s 须为 %d 至 %zu 个字符 / %s must be %d to %zu characters", field,
-                          required, max_chars, field, required, max_chars);
-    return YW_OK;
+    return yw__dir_check_slug(code, field, "机构代码", "an organisation code", err);
 }
 
 json_t *yw_org_json(const struct yw_org *o)
@@ -148,8 +116,8 @@ static int check_org(const struct yw_org *o, struct yw_err *err)
     int rc;
 
     if ((rc = check_code(yw_str_c(o->code), "code", err)) < 0 ||
-        (rc = check_text(o->name, 100, true, "name", err)) < 0 ||
-        (rc = check_text(o->liaison, 100, false, "liaison", err)) < 0)
+        (rc = yw__dir_check_text(o->name, 100, true, "name", err)) < 0 ||
+        (rc = yw__dir_check_text(o->liaison, 100, false, "liaison", err)) < 0)
         return rc;
     if (rank_of(o->level, levels, N_OF(levels)) < 0)
         return yw_err_set(err, YW_EINVAL, "level",
@@ -328,7 +296,7 @@ static int change_org(struct yw_store *store, struct yw_ledger *ledger, struct y
             }
         }
     } else {
-        if ((rc = check_text(reason_text, 200, true, "reason", err)) < 0)
+        if ((rc = yw__dir_check_text(reason_text, 200, true, "reason", err)) < 0)
             goto out;
         if ((rc = yw_txn_prepare(txn,
                                  "SELECT COUNT(*) FROM yw_orgs WHERE parent = ? AND status = "
@@ -459,4 +427,68 @@ out:
     }
     *out = list;
     return YW_OK;
+}
+
+int yw_org_power(struct yw_store *store, struct yw_ledger *ledger, struct yw_str code,
+                 struct yw_str action, bool grant, const char *actor, struct yw_err *err)
+{
+    struct yw_txn *txn = NULL;
+    struct yw_stmt *st = NULL;
+    char now[32];
+    struct yw_org o;
+    int rc;
+
+    /* Actions are dotted lower-case names: catalog.publish, case.approve. */
+    bool ok = action.n >= 3 && action.n <= 64 && memchr(action.p, '.', action.n) != NULL &&
+              action.p[0] != '.' && action.p[action.n - 1] != '.';
+    for (size_t i = 0; ok && i < action.n; i++)
+        ok = (action.p[i] >= 'a' && action.p[i] <= 'z') || action.p[i] == '_' ||
+             (action.p[i] == '.' && action.p[i + 1] != '.');
+    if (!ok)
+        return yw_err_set(err, YW_EINVAL, "action",
+                          "权力事项须为点分小写名称，如 catalog.publish / an action is a dotted "
+                          "lower-case name such as catalog.publish");
+    yw_time_rfc3339(yw_now_ms(), now);
+    if ((rc = yw_store_begin(store, YW_TXN_WRITE, &txn, err)) < 0 ||
+        (rc = load(txn, code, "code", &o, err)) < 0)
+        goto out;
+    if (grant && strcmp(o.status, "active") != 0) {
+        rc = yw_err_set(err, YW_ECONFLICT, "code", "机构已撤销 / the organisation is closed");
+        goto out;
+    }
+    if ((rc = yw_txn_prepare(txn,
+                             grant ? "INSERT INTO yw_power_list (org, action, granted_at, "
+                                     "granted_by) VALUES (?, ?, ?, ?)"
+                                   : "DELETE FROM yw_power_list WHERE org = ? AND action = ?",
+                             &st, err)) < 0)
+        goto out;
+    yw_stmt_bind_text(st, 1, o.code, strlen(o.code));
+    yw_stmt_bind_text(st, 2, action.p, action.n);
+    if (grant) {
+        yw_stmt_bind_text(st, 3, now, strlen(now));
+        yw_stmt_bind_text(st, 4, actor, strlen(actor));
+    }
+    if ((rc = yw_stmt_step(st, err)) < 0) {
+        if (rc == YW_ECONFLICT)
+            yw_err_set(err, rc, "action", "该机构已有此权力 / the organisation already holds it");
+        goto out;
+    }
+    if (!grant && yw_stmt_changes(st) == 0) {
+        rc = yw_err_set(err, YW_ENOTFOUND, "action",
+                        "该机构没有此权力 / the organisation does "
+                        "not hold it");
+        goto out;
+    }
+    yw_stmt_finalize(&st);
+    if ((rc = yw_store_commit(&txn, err)) < 0)
+        goto out;
+    uint64_t index;
+    rc = yw_ledger_event(
+        ledger, grant ? "org.power.grant" : "org.power.revoke",
+        json_pack("{s:s, s:s, s:s%}", "actor", actor, "org", o.code, "action", action.p, action.n),
+        &index, err);
+out:
+    yw_stmt_finalize(&st);
+    yw_store_rollback(&txn);
+    return rc;
 }
