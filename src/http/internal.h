@@ -75,7 +75,10 @@ int yw__workers_start(size_t n_threads, size_t max_queue, struct yw__workers **o
 /* False when the queue is full or the pool is stopping: the caller answers 503. */
 bool yw__workers_submit(struct yw__workers *w, struct yw__job *job);
 void yw__workers_stats(struct yw__workers *w, size_t *queued, int *busy);
-void yw__workers_stop(struct yw__workers *w); /* NULL-safe; joins every thread */
+/* Stops taking jobs (submit then returns false), runs what is queued and
+ * joins every thread; the pool stays readable (stats) until stopped. */
+void yw__workers_drain(struct yw__workers *w);
+void yw__workers_stop(struct yw__workers *w); /* NULL-safe; drains, then frees */
 
 /* ---- server (server.c) --------------------------------------------------- */
 struct yw_http_server {

@@ -142,6 +142,8 @@ static enum MHD_Result send_response(struct yw_http_server *srv, struct request_
         resp = json_response(res->json);
     } else if (res->owned != NULL) {
         resp = MHD_create_response_from_buffer(res->size, res->owned, MHD_RESPMEM_MUST_FREE);
+        if (resp == NULL)
+            free(res->owned);
     } else {
         resp =
             MHD_create_response_from_buffer(res->size, (void *)res->data, MHD_RESPMEM_PERSISTENT);
@@ -286,12 +288,15 @@ static void run_job(struct yw__job *job)
     MHD_resume_connection(rs->conn);
 }
 
+/* Sends the handler's result; the response's memory passes to MHD here. */
 static enum MHD_Result finish(struct yw_http_server *srv, struct request_state *rs,
                               struct MHD_Connection *conn)
 {
     if (rs->rc < 0)
         return send_failure(srv, rs, conn, rs->rc, &rs->err);
-    return send_response(srv, rs, conn, &rs->res);
+    struct yw_response res = rs->res;
+    rs->res = (struct yw_response){0};
+    return send_response(srv, rs, conn, &res);
 }
 
 /* The whole request has arrived: check the body, then run the handler inline
@@ -476,6 +481,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     yw_buf_free(&path);
     yw_buf_free(&rs->body);
     json_decref(rs->req.json);
+    /* A worker's answer that was never sent: the client left while its
+     * request was suspended, or the server stopped. */
+    json_decref(rs->res.json);
+    free(rs->res.owned);
     free(rs);
     atomic_fetch_sub(&srv->in_flight, 1);
 }
@@ -651,9 +660,12 @@ void yw_http_stop(struct yw_http_server *srv)
     }
     int left = atomic_load(&srv->in_flight);
     /* Every queued job still runs (and resumes its connection) before the
-     * workers exit, so no connection is left suspended for MHD_stop_daemon. */
-    yw__workers_stop(srv->workers);
+     * workers exit, so no connection is left suspended for MHD_stop_daemon;
+     * requests that arrive meanwhile on kept-alive connections get 503. The
+     * pool's memory lives until no I/O thread can reach it. */
+    yw__workers_drain(srv->workers);
     MHD_stop_daemon(srv->daemon);
+    yw__workers_stop(srv->workers);
     if (listen_fd != MHD_INVALID_SOCKET)
         close(listen_fd);
     yw_log(YW_LOG_INFO, "http_stopped", "\"unfinished_requests\":%d", left);

@@ -85,16 +85,27 @@ void yw__workers_stats(struct yw__workers *w, size_t *queued, int *busy)
     *busy = atomic_load(&w->busy);
 }
 
-void yw__workers_stop(struct yw__workers *w)
+void yw__workers_drain(struct yw__workers *w)
 {
     if (w == NULL)
         return;
     pthread_mutex_lock(&w->mu);
+    bool joined = w->stopping && w->n_threads == 0;
     w->stopping = true;
     pthread_cond_broadcast(&w->cv);
     pthread_mutex_unlock(&w->mu);
+    if (joined)
+        return;
     for (size_t i = 0; i < w->n_threads; i++)
         pthread_join(w->threads[i], NULL);
+    w->n_threads = 0;
+}
+
+void yw__workers_stop(struct yw__workers *w)
+{
+    if (w == NULL)
+        return;
+    yw__workers_drain(w);
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);
     free(w);

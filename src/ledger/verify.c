@@ -254,14 +254,17 @@ static int check_leaf(struct verifier *v, const uint8_t leaf[YW_HASH_SIZE])
 static int check_counts(struct verifier *v)
 {
     static const char *const sql[] = {"SELECT COUNT(*) FROM yw_ledger_entries",
-                                      "SELECT COUNT(*) FROM yw_ledger_tiles"};
-    uint64_t want[2] = {v->newest, 0};
+                                      "SELECT COUNT(*) FROM yw_ledger_tiles",
+                                      "SELECT COUNT(*) FROM yw_ledger_checkpoints WHERE size < 0"};
+    static const char *const what_zh[] = {"条目", "哈希瓦片", "负大小的检查点"};
+    static const char *const what_en[] = {"entries", "hash tiles", "checkpoints of negative size"};
+    uint64_t want[3] = {v->newest, 0, 0};
     struct yw_stmt *st = NULL;
     int rc = YW_OK;
 
     for (int level = 0; level < YW__TILE_LEVELS; level++)
         want[1] += v->edge.complete[level] + (v->edge.width[level] > 0);
-    for (int i = 0; i < 2 && rc == YW_OK; i++) {
+    for (int i = 0; i < 3 && rc == YW_OK; i++) {
         if ((rc = yw_txn_prepare(v->txn, sql[i], &st, v->err)) < 0 ||
             (rc = yw_stmt_step(st, v->err)) < 0)
             break;
@@ -272,9 +275,8 @@ static int check_counts(struct verifier *v)
             rc = yw_err_set(v->err, YW_EVERIFY, NULL,
                             "存储了 %llu 个%s，最新检查点只涵盖 %llu 个 / %llu %s stored where the "
                             "newest checkpoint accounts for %llu",
-                            (unsigned long long)have, i ? "哈希瓦片" : "条目",
-                            (unsigned long long)want[i], (unsigned long long)have,
-                            i ? "hash tiles" : "entries", (unsigned long long)want[i]);
+                            (unsigned long long)have, what_zh[i], (unsigned long long)want[i],
+                            (unsigned long long)have, what_en[i], (unsigned long long)want[i]);
     }
     yw_stmt_finalize(&st);
     return rc;

@@ -161,19 +161,18 @@ out:
 
 void yw_config_db_redacted(const struct yw_config *cfg, char *out, size_t out_size)
 {
+    /* postgres://user:secret@host/db?password=secret&… → postgres://user:***@host/db?***
+     * (the query may carry a password too, so none of it is shown). */
     const char *scheme_end = strstr(cfg->db, "://");
-    const char *at = scheme_end ? strchr(scheme_end + 3, '@') : NULL;
-    const char *colon = NULL;
+    const char *query = strchr(cfg->db, '?');
+    size_t end = query ? (size_t)(query - cfg->db) : strlen(cfg->db);
+    const char *at =
+        scheme_end ? memchr(scheme_end + 3, '@', end - (size_t)(scheme_end + 3 - cfg->db)) : NULL;
+    const char *colon = at ? memchr(scheme_end + 3, ':', (size_t)(at - scheme_end - 3)) : NULL;
 
-    if (at != NULL)
-        for (const char *c = scheme_end + 3; c < at; c++)
-            if (*c == ':') {
-                colon = c;
-                break;
-            }
-    if (colon == NULL) {
-        (void)yw_copy(out, out_size, cfg->db);
-        return;
-    }
-    (void)yw_fmt(out, out_size, "%.*s:***%s", (int)(colon - cfg->db), cfg->db, at);
+    if (colon != NULL)
+        (void)yw_fmt(out, out_size, "%.*s:***%.*s%s", (int)(colon - cfg->db), cfg->db,
+                     (int)(cfg->db + end - at), at, query ? "?***" : "");
+    else
+        (void)yw_fmt(out, out_size, "%.*s%s", (int)end, cfg->db, query ? "?***" : "");
 }

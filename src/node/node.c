@@ -164,6 +164,20 @@ static int record_init(struct yw_store *store, const struct yw_key *key, const c
     return rc;
 }
 
+static void forget_node(struct yw_store *store)
+{
+    struct yw_txn *txn = NULL;
+    struct yw_err ignored = {0};
+    if (yw_store_begin(store, YW_TXN_WRITE, &txn, &ignored) == YW_OK &&
+        yw_txn_exec(txn,
+                    "DELETE FROM yw_ledger_checkpoints; DELETE FROM yw_ledger_tiles; "
+                    "DELETE FROM yw_ledger_entries; DELETE FROM yw_node;",
+                    &ignored) == YW_OK &&
+        yw_store_commit(&txn, &ignored) < 0)
+        yw_log(YW_LOG_WARN, "init_cleanup_failed", NULL);
+    yw_store_rollback(&txn);
+}
+
 static bool path_exists(const char *path)
 {
     struct stat sb;
@@ -208,7 +222,7 @@ int yw_node_init(const struct yw_node_init *opts, struct yw_err *err)
     char conf_path[PATH_MAX], key_path[PATH_MAX], db[1024], origin[256], pub[128];
     char sqlite_path[PATH_MAX] = "";
     const char *name = opts->name ? opts->name : "yiwang 节点";
-    bool made_dir = false, made_key = false, made_db = false;
+    bool made_dir = false, made_key = false, made_db = false, wrote_identity = false;
     struct yw_key *key = NULL;
     struct yw_store *store = NULL;
     int schema = 0;
@@ -282,12 +296,17 @@ int yw_node_init(const struct yw_node_init *opts, struct yw_err *err)
             made_db = false;
         goto out;
     }
+    wrote_identity = true;
     if ((rc = record_init(store, key, origin, name, opts->profile, err)) < 0)
         goto out;
     if ((rc = write_config(opts, db, conf_path, err)) < 0)
         goto out;
     rc = YW_OK;
 out:
+    /* A server database outlives a failed init: take back what this run wrote
+     * (the identity and the first ledger entries), so init can run again. */
+    if (rc < 0 && wrote_identity && !made_db)
+        forget_node(store);
     yw_store_close(store);
     yw_key_free(key);
     if (rc < 0) {

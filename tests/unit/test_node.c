@@ -132,6 +132,25 @@ static void test_config_defaults_and_values(void **state)
     unlink(path);
 }
 
+static void test_db_url_redaction(void **state)
+{
+    static const char *const cases[][2] = {
+        {"postgres://u:secret@h:5432/db?password=p2&sslmode=require",
+         "postgres://u:***@h:5432/db?***"},
+        {"postgres://u@h/db?password=x", "postgres://u@h/db?***"},
+        {"postgresql://u:p@h/db", "postgresql://u:***@h/db"},
+        {"sqlite:/var/lib/yiwang/yiwang.db", "sqlite:/var/lib/yiwang/yiwang.db"},
+    };
+    struct yw_config cfg = {0};
+    char out[256];
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(yw_copy(cfg.db, sizeof(cfg.db), cases[i][0]), YW_OK);
+        yw_config_db_redacted(&cfg, out, sizeof(out));
+        assert_string_equal(out, cases[i][1]);
+    }
+}
+
 static void test_name_and_origin_checks(void **state)
 {
     struct yw_err err = {0};
@@ -255,6 +274,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_config_defaults_and_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_name_and_origin_checks, setup, teardown),
+        cmocka_unit_test(test_db_url_redaction),
         cmocka_unit_test_setup_teardown(test_init_open_rename, setup, teardown),
         cmocka_unit_test_setup_teardown(test_init_refusals_change_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_refuses_a_foreign_key, setup, teardown),
