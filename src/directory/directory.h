@@ -147,4 +147,41 @@ int yw_account_list(struct yw_store *store, struct yw_str login, json_t **out,
 /* Masks a login that is an identity number: 110101********1234. */
 void yw_account_mask_login(const char *login, char out[65]);
 
+/* ---- sign-in and sessions (sessions.c) -----------------------------------
+ * People sign in with login and password and get a session: a random token
+ * for an HttpOnly cookie (only its hash is stored) and a CSRF token. Each
+ * failed sign-in is answered more slowly; after max_failures in a row the
+ * account is locked for lockout_ms, even for the right password. Sessions end
+ * after idle_ms without use or max_ms after sign-in, and with the account. */
+
+struct yw_session_limits {
+    int64_t idle_ms;
+    int64_t max_ms;
+    int max_failures;
+    int64_t lockout_ms;
+};
+
+#define YW_SESSION_TOKEN_SIZE 48 /* base64url of 32 random bytes (43), a NUL, room */
+#define YW_CSRF_TOKEN_SIZE 65    /* hex of 32 random bytes, and a NUL */
+
+struct yw_principal;
+
+/* Signs in. On success writes the new session's token and CSRF token and
+ * fills who (roles read now). Unknown login and wrong password give the same
+ * YW_EAUTH answer after the same work; a locked account YW_ELIMIT. A previous
+ * session (old_token, may be empty) is ended first: no session fixation.
+ * Ledger: auth.login, and auth.lockout when an account locks. */
+int yw_auth_login(struct yw_store *store, struct yw_ledger *ledger, struct yw_str login,
+                  struct yw_str password, struct yw_str old_token, const char *remote,
+                  int64_t now_ms, const struct yw_session_limits *limits,
+                  char token_out[YW_SESSION_TOKEN_SIZE], char csrf_out[YW_CSRF_TOKEN_SIZE],
+                  struct yw_principal *who, struct yw_err *err) YW_MUST_USE;
+/* The principal behind a session token, with its current roles; YW_EAUTH
+ * (the session removed) when it is unknown, expired or its account disabled. */
+int yw_auth_session(struct yw_store *store, struct yw_str token, int64_t now_ms,
+                    const struct yw_session_limits *limits, struct yw_principal *who,
+                    char csrf_out[YW_CSRF_TOKEN_SIZE], struct yw_err *err) YW_MUST_USE;
+/* Ends the session (no error if it is already gone). */
+int yw_auth_logout(struct yw_store *store, struct yw_str token, struct yw_err *err) YW_MUST_USE;
+
 #endif

@@ -6,13 +6,21 @@ static const struct {
     unsigned status;
     const char *name;
 } status_table[] = {
-    {YW_EINVAL, 400, "invalid"},        {YW_EAUTH, 401, "unauthenticated"},
-    {YW_EPERM, 403, "forbidden"},       {YW_ENOTFOUND, 404, "not_found"},
-    {YW_ECONFLICT, 409, "conflict"},    {YW_ETOOBIG, 413, "too_large"},
-    {YW_EVERIFY, 422, "verify_failed"}, {YW_EBUSY, 503, "busy"},
-    {YW_EDB, 500, "internal"},          {YW_ESCHEMA, 500, "internal"},
-    {YW_ENOMEM, 500, "internal"},       {YW_EIO, 500, "internal"},
-    {YW_ECRYPTO, 500, "internal"},      {YW_EINTERNAL, 500, "internal"},
+    {YW_EINVAL, 400, "invalid"},
+    {YW_EAUTH, 401, "unauthenticated"},
+    {YW_EPERM, 403, "forbidden"},
+    {YW_ENOTFOUND, 404, "not_found"},
+    {YW_ECONFLICT, 409, "conflict"},
+    {YW_ETOOBIG, 413, "too_large"},
+    {YW_EVERIFY, 422, "verify_failed"},
+    {YW_EBUSY, 503, "busy"},
+    {YW_ELIMIT, 429, "too_many_attempts"},
+    {YW_EDB, 500, "internal"},
+    {YW_ESCHEMA, 500, "internal"},
+    {YW_ENOMEM, 500, "internal"},
+    {YW_EIO, 500, "internal"},
+    {YW_ECRYPTO, 500, "internal"},
+    {YW_EINTERNAL, 500, "internal"},
 };
 
 unsigned yw__status_of(int code, const char **code_name)

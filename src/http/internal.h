@@ -6,6 +6,7 @@
 #include <microhttpd.h>
 #include <stdatomic.h>
 
+#include "directory/directory.h"
 #include "http.h"
 #include "policy/policy.h"
 
@@ -22,6 +23,9 @@ struct yw_request {
     struct yw_str rest; /* what a final "*" in the pattern matched */
     json_t *json;       /* the parsed body of a YW_BODY_JSON route */
     struct yw_principal principal;
+    struct yw_str session; /* the session cookie's value, when sent */
+    char csrf[65];         /* the session's CSRF token, once resolved */
+    char remote[48];       /* the client's address */
 };
 
 /* What a handler fills in. Exactly one of json, data or owned is set. */
@@ -34,7 +38,8 @@ struct yw_response {
     const char *content_type; /* default application/json */
     const char *cache_control;
     const char *etag;
-    bool html; /* adds the page Content-Security-Policy */
+    bool html;            /* adds the page Content-Security-Policy */
+    char set_cookie[160]; /* a Set-Cookie header, when not empty */
 };
 
 struct yw_http_server;
@@ -103,6 +108,14 @@ const char *yw__web_etag(struct yw_http_server *srv, size_t asset_index);
  * out of range (err names the field). */
 int yw__query_u64(struct yw_request *req, const char *name, uint64_t min, uint64_t max,
                   bool required, uint64_t *out, struct yw_err *err) YW_MUST_USE;
+
+/* The session limits from the configuration. */
+struct yw_session_limits yw__session_limits(const struct yw_ctx *ctx);
+
+/* Sign-in routes (auth_routes.c). */
+int yw__post_login(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__post_logout(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_me(struct yw_request *req, struct yw_response *res, struct yw_err *err);
 
 /* Handlers of the ledger's public routes (ledger_routes.c). */
 int yw__get_checkpoint(struct yw_request *req, struct yw_response *res, struct yw_err *err);

@@ -38,6 +38,19 @@ struct request_state {
     char id[40];
 };
 
+static void remote_address(struct MHD_Connection *conn, char out[48])
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    out[0] = '\0';
+    if (ci == NULL || ci->client_addr == NULL)
+        return;
+    if (ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out, 48);
+    else if (ci->client_addr->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, out, 48);
+}
+
 /* ---- responses ----------------------------------------------------------- */
 
 static void add_common_headers(struct yw_http_server *srv, struct request_state *rs,
@@ -156,6 +169,8 @@ static enum MHD_Result send_response(struct yw_http_server *srv, struct request_
                             res->cache_control ? res->cache_control : "no-store");
     if (res->etag != NULL)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, res->etag);
+    if (res->set_cookie[0] != '\0')
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, res->set_cookie);
     return queue(rs, conn, status, resp);
 }
 
@@ -267,10 +282,47 @@ static bool content_type_is_json(struct MHD_Connection *conn)
 
 /* Authorises and runs the handler; the result stays in rs for finish(). Runs
  * on an I/O thread for inline routes, on a worker for the others. */
+static bool changes_state(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+/* Who is asking: the account behind the session cookie, if any. A request
+ * made with the cookie that changes state must carry the session's CSRF
+ * token in X-CSRF-Token. Only for routes that are not public, and so only on
+ * workers: it reads the database. */
+static int resolve_principal(struct request_state *rs)
+{
+    struct yw_request *req = &rs->req;
+    struct yw_session_limits limits = yw__session_limits(req->ctx);
+    int rc;
+
+    if (req->session.n == 0)
+        return YW_OK;
+    rc = yw_auth_session(req->ctx->store, req->session, yw_now_ms(), &limits, &req->principal,
+                         req->csrf, &rs->err);
+    if (rc == YW_EAUTH)
+        return YW_OK; /* anonymous, with the reason in err if the policy refuses */
+    if (rc < 0 || !changes_state(req->method))
+        return rc;
+    const char *sent = MHD_lookup_connection_value(rs->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+    size_t n = strlen(req->csrf);
+    if (sent == NULL || strlen(sent) != n || !yw_mem_equal(sent, req->csrf, n))
+        return yw_err_set(&rs->err, YW_EPERM, "X-CSRF-Token",
+                          "CSRF 令牌缺失或不符 / the CSRF token is missing or wrong");
+    return YW_OK;
+}
+
+/* Authorises and runs the handler; the result stays in rs for finish(). Runs
+ * on an I/O thread for inline routes, on a worker for the others. */
 static void run_handler(struct request_state *rs)
 {
     struct yw_request *req = &rs->req;
-    rs->rc = yw_policy_decide(&req->principal, req->route->permission, NULL, &rs->err);
+    bool public =
+        req->route->permission != NULL && strcmp(req->route->permission, YW_ACTION_PUBLIC) == 0;
+    rs->rc = public ? YW_OK : resolve_principal(rs);
+    if (rs->rc == YW_OK)
+        rs->rc = yw_policy_decide(&req->principal, req->route->permission, NULL, &rs->err);
     if (rs->rc == YW_OK)
         rs->rc = req->route->handler(req, &rs->res, &rs->err);
     if (rs->rc < 0) {
@@ -377,6 +429,9 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         rs->req.conn = conn;
         rs->req.method = method;
         rs->req.path = yw_str_c(url);
+        rs->req.session =
+            yw_str_c(MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "yw_session"));
+        remote_address(conn, rs->req.remote);
         yw_buf_init(&rs->body, (size_t)srv->ctx->config.body_limit);
         (void)yw_fmt(rs->id, sizeof(rs->id), "%08llx-%llu", (unsigned long long)srv->id_prefix,
                      (unsigned long long)atomic_fetch_add(&srv->next_id, 1));
@@ -441,27 +496,11 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 
 /* ---- completion: metrics and the log line --------------------------------- */
 
-static void remote_address(struct MHD_Connection *conn, char out[INET6_ADDRSTRLEN])
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    out[0] = '\0';
-    if (ci == NULL || ci->client_addr == NULL)
-        return;
-    if (ci->client_addr->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out,
-                  INET6_ADDRSTRLEN);
-    else if (ci->client_addr->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, out,
-                  INET6_ADDRSTRLEN);
-}
-
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     struct yw_http_server *srv = cls;
     struct request_state *rs = *req_cls;
-    char remote[INET6_ADDRSTRLEN];
     struct yw_buf path;
 
     if (rs == NULL)
@@ -469,7 +508,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     *req_cls = NULL;
     int64_t duration = yw_monotonic_ns() - rs->start_ns;
     yw__metrics_observe(&srv->metrics, rs->route_index, rs->status, duration);
-    remote_address(conn, remote);
     yw_buf_init(&path, 4096);
     if (yw_json_escape(&path, rs->req.path) == YW_OK)
         yw_log(YW_LOG_INFO, "request",
@@ -477,7 +515,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                "\"status\":%u,\"ms\":%.3f,\"remote\":\"%s\"%s",
                rs->id, rs->req.method, path.data ? path.data : "",
                rs->req.route ? rs->req.route->pattern : "", rs->status, (double)duration / 1e6,
-               remote, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : ",\"aborted\":true");
+               rs->req.remote,
+               toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : ",\"aborted\":true");
     yw_buf_free(&path);
     yw_buf_free(&rs->body);
     json_decref(rs->req.json);
@@ -671,4 +710,11 @@ void yw_http_stop(struct yw_http_server *srv)
     yw_log(YW_LOG_INFO, "http_stopped", "\"unfinished_requests\":%d", left);
     free(srv->etags);
     free(srv);
+}
+
+struct yw_session_limits yw__session_limits(const struct yw_ctx *ctx)
+{
+    return (struct yw_session_limits){
+        (int64_t)ctx->config.session_idle_s * 1000, (int64_t)ctx->config.session_max_s * 1000,
+        ctx->config.login_failures, (int64_t)ctx->config.lockout_s * 1000};
 }

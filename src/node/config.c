@@ -23,6 +23,10 @@ static void set_defaults(const char *dir, struct yw_config *cfg)
     cfg->max_queue = 4096;
     cfg->timeout_s = 30;
     cfg->grace_s = 10;
+    cfg->session_idle_s = 30 * 60;
+    cfg->session_max_s = 12 * 3600;
+    cfg->login_failures = 5;
+    cfg->lockout_s = 15 * 60;
     cfg->log_level = YW_LOG_INFO;
 }
 
@@ -84,6 +88,14 @@ static int set_one(struct yw_config *cfg, struct yw_str key, struct yw_str v)
         return set_int(&cfg->timeout_s, v, 1, 3600);
     if (yw_str_eq_c(key, "grace"))
         return set_int(&cfg->grace_s, v, 0, 3600);
+    if (yw_str_eq_c(key, "session_idle"))
+        return set_int(&cfg->session_idle_s, v, 1, 24 * 3600);
+    if (yw_str_eq_c(key, "session_max"))
+        return set_int(&cfg->session_max_s, v, 1, 7 * 24 * 3600);
+    if (yw_str_eq_c(key, "login_failures"))
+        return set_int(&cfg->login_failures, v, 1, 100);
+    if (yw_str_eq_c(key, "lockout"))
+        return set_int(&cfg->lockout_s, v, 1, 24 * 3600);
     if (yw_str_eq_c(key, "log_level")) {
         static const char *names[] = {"debug", "info", "warn", "error"};
         for (int i = 0; i < 4; i++)

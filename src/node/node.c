@@ -205,6 +205,10 @@ static int write_config(const struct yw_node_init *opts, const char *db, const c
                        "# io_threads = <one per core>\n"
                        "workers = 16\n"
                        "max_queue = 4096\n"
+                       "session_idle = 1800\n"
+                       "session_max = 43200\n"
+                       "login_failures = 5\n"
+                       "lockout = 900\n"
                        "timeout = 30\n"
                        "grace = 10\n"
                        "log_level = info\n",
@@ -451,6 +455,13 @@ static int config_digest(const struct yw_ctx *ctx, char out[2 * YW_HASH_SIZE + 1
                   "body_limit", (json_int_t)c->body_limit, "max_connections", c->max_connections,
                   "io_threads", c->io_threads, "workers", c->workers, "max_queue", c->max_queue,
                   "timeout", c->timeout_s, "grace", c->grace_s, "log_level", levels[c->log_level]);
+    if (cfg != NULL && json_object_update_new(
+                           cfg, json_pack("{s:i, s:i, s:i, s:i}", "session_idle", c->session_idle_s,
+                                          "session_max", c->session_max_s, "login_failures",
+                                          c->login_failures, "lockout", c->lockout_s)) < 0) {
+        json_decref(cfg);
+        cfg = NULL;
+    }
     if (cfg == NULL)
         return YW_ENOMEM;
     yw_buf_init(&bytes, 64 * 1024);

@@ -34,6 +34,10 @@ struct yw_config {
     int max_queue;       /* requests waiting for a worker before 503 */
     int timeout_s;       /* idle connection timeout */
     int grace_s;         /* how long a graceful stop waits for requests in flight */
+    int session_idle_s;  /* a session ends after this long unused */
+    int session_max_s;   /* and this long after sign-in */
+    int login_failures;  /* failed sign-ins in a row before a lockout */
+    int lockout_s;       /* how long a lockout lasts */
     enum yw_log_level log_level;
 };
 

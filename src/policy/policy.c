@@ -2,6 +2,47 @@
 
 #include <string.h>
 
+static const struct {
+    const char *name;
+    unsigned bit;
+} role_names[] = {
+    {"node_admin", YW_ROLE_NODE_ADMIN},
+    {"cdo", YW_ROLE_CDO},
+    {"data_steward", YW_ROLE_DATA_STEWARD},
+    {"approver", YW_ROLE_APPROVER},
+    {"window_clerk", YW_ROLE_WINDOW_CLERK},
+    {"assistant", YW_ROLE_ASSISTANT},
+    {"supervisor", YW_ROLE_SUPERVISOR},
+    {"auditor", YW_ROLE_AUDITOR},
+    {"enterprise_operator", YW_ROLE_ENTERPRISE_OPERATOR},
+    {"citizen", YW_ROLE_CITIZEN},
+};
+
+/* Which roles may perform each action. An action absent here is denied to
+ * everyone but YW_ACTION_PUBLIC. */
+static const struct {
+    const char *action;
+    unsigned roles;
+} grants[] = {
+    {"node.update", YW_ROLE_NODE_ADMIN},
+};
+
+unsigned yw_policy_role(struct yw_str name)
+{
+    for (size_t i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
+        if (yw_str_eq_c(name, role_names[i].name))
+            return role_names[i].bit;
+    return 0;
+}
+
+const char *yw_policy_role_name(unsigned bit)
+{
+    for (size_t i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
+        if (role_names[i].bit == bit)
+            return role_names[i].name;
+    return NULL;
+}
+
 int yw_policy_decide(const struct yw_principal *who, const char *action,
                      const struct yw_policy_object *object, struct yw_err *err)
 {
@@ -12,5 +53,10 @@ int yw_policy_decide(const struct yw_principal *who, const char *action,
         return YW_OK;
     if (who == NULL || who->kind == YW_PRINCIPAL_ANONYMOUS)
         return yw_err_set(err, YW_EAUTH, NULL, "请先登录 / sign-in required for %s", action);
+    if (strcmp(action, YW_ACTION_SELF) == 0)
+        return YW_OK;
+    for (size_t i = 0; i < sizeof(grants) / sizeof(grants[0]); i++)
+        if (strcmp(action, grants[i].action) == 0 && (who->roles & grants[i].roles) != 0)
+            return YW_OK;
     return yw_err_set(err, YW_EPERM, NULL, "无权执行 %s / not permitted: %s", action, action);
 }

@@ -2,9 +2,11 @@
  * policy — who may do what. Every route goes through yw_policy_decide(); it
  * denies by default.
  *
- * For now the only principal is the anonymous one and the only action granted
- * is YW_ACTION_PUBLIC: accounts, roles and the power list (权力清单) arrive with
- * the directory, and will feed this same function.
+ * The decision is data: a static table says which roles may perform which
+ * action (policy.c); the principal carries its roles, resolved from the
+ * directory at each request, so a grant or revocation takes effect at once.
+ * Organisation-scoped powers (权力清单) join the same function as the domain
+ * modules that need them arrive.
  */
 #ifndef YW_POLICY_H
 #define YW_POLICY_H
@@ -14,11 +16,35 @@
 /* The action every public route declares. Any other action needs a grant. */
 #define YW_ACTION_PUBLIC "public"
 
-enum yw_principal_kind { YW_PRINCIPAL_ANONYMOUS = 0 };
+/* Any signed-in principal may perform this on itself (who am I, sign out). */
+#define YW_ACTION_SELF "auth.self"
+
+enum yw_principal_kind { YW_PRINCIPAL_ANONYMOUS = 0, YW_PRINCIPAL_ACCOUNT = 1 };
+
+enum yw_role {
+    YW_ROLE_NODE_ADMIN = 1 << 0,
+    YW_ROLE_CDO = 1 << 1,
+    YW_ROLE_DATA_STEWARD = 1 << 2,
+    YW_ROLE_APPROVER = 1 << 3,
+    YW_ROLE_WINDOW_CLERK = 1 << 4,
+    YW_ROLE_ASSISTANT = 1 << 5,
+    YW_ROLE_SUPERVISOR = 1 << 6,
+    YW_ROLE_AUDITOR = 1 << 7,
+    YW_ROLE_ENTERPRISE_OPERATOR = 1 << 8,
+    YW_ROLE_CITIZEN = 1 << 9
+};
 
 struct yw_principal {
     enum yw_principal_kind kind;
+    char login[65];
+    char org[65];
+    unsigned roles; /* enum yw_role bits */
 };
+
+/* The role's bit for its name ("node_admin"), 0 for none. */
+unsigned yw_policy_role(struct yw_str name);
+/* The name of one role bit, NULL for none. */
+const char *yw_policy_role_name(unsigned bit);
 
 /* What an action is aimed at: a kind ("node", "resource" …) and an id, both
  * optional. Lent for the call. */

@@ -37,6 +37,7 @@ const char *yw_err_name(int code)
     case YW_EVERIFY: return "verify_failed";
     case YW_ESCHEMA: return "schema_too_new";
     case YW_EBUSY: return "busy";
+    case YW_ELIMIT: return "too_many_attempts";
     default: return "internal";
     }
 }

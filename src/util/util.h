@@ -23,20 +23,21 @@
  * (src/http/errors.c). */
 enum {
     YW_OK = 0,
-    YW_EINVAL = -1,    /* bad input from the caller or the outside */
-    YW_ENOTFOUND = -2, /* the named thing does not exist */
-    YW_ECONFLICT = -3, /* it exists already, or the state forbids this */
-    YW_EPERM = -4,     /* the principal may not do this */
-    YW_EAUTH = -5,     /* nobody is signed in, or the credentials are bad */
-    YW_EDB = -6,       /* the database failed */
-    YW_ETOOBIG = -7,   /* over a size or count limit */
-    YW_ENOMEM = -8,    /* out of memory */
-    YW_EIO = -9,       /* file or network I/O failed */
-    YW_ECRYPTO = -10,  /* a cryptographic operation failed */
-    YW_EVERIFY = -11,  /* a signature, MAC or proof did not verify */
-    YW_ESCHEMA = -12,  /* the database schema is newer than this binary */
-    YW_EBUSY = -13,    /* out of a pooled resource; try again later */
-    YW_EINTERNAL = -14 /* a bug: an "impossible" case */
+    YW_EINVAL = -1,     /* bad input from the caller or the outside */
+    YW_ENOTFOUND = -2,  /* the named thing does not exist */
+    YW_ECONFLICT = -3,  /* it exists already, or the state forbids this */
+    YW_EPERM = -4,      /* the principal may not do this */
+    YW_EAUTH = -5,      /* nobody is signed in, or the credentials are bad */
+    YW_EDB = -6,        /* the database failed */
+    YW_ETOOBIG = -7,    /* over a size or count limit */
+    YW_ENOMEM = -8,     /* out of memory */
+    YW_EIO = -9,        /* file or network I/O failed */
+    YW_ECRYPTO = -10,   /* a cryptographic operation failed */
+    YW_EVERIFY = -11,   /* a signature, MAC or proof did not verify */
+    YW_ESCHEMA = -12,   /* the database schema is newer than this binary */
+    YW_EBUSY = -13,     /* out of a pooled resource; try again later */
+    YW_EINTERNAL = -14, /* a bug: an "impossible" case */
+    YW_ELIMIT = -15     /* too many attempts: locked out or rate limited */
 };
 
 /* Carries a message for the user (and the JSON field it concerns) alongside
