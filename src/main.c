@@ -35,6 +35,7 @@ static const char usage_main[] =
     "  ledger    verify, inspect and load-test the verifiable ledger\n"
     "  org       organisations: add, list, show, move, close, power\n"
     "  account   accounts and roles: add, list, show, grant, revoke, disable\n"
+    "  key       API keys for department systems: create, list, revoke\n"
     "  version   print the version\n"
     "  help      show this help\n"
     "\n"
@@ -803,6 +804,84 @@ static int cmd_account(int argc, char **argv)
     return rc;
 }
 
+/* ---- yiwang key ------------------------------------------------------------ */
+
+static const char usage_key[] =
+    "Usage: yiwang key SUBCOMMAND --dir D [OPTIONS]\n"
+    "\n"
+    "API 密钥 / API keys for department systems (部门业务系统): presented as\n"
+    "\"Authorization: Bearer ywk_…\"; the secret is shown once and stored hashed.\n"
+    "\n"
+    "  create  --dir D --name NAME --org CODE --role R [--role R]... [--allow-ip LIST]\n"
+    "          LIST: IP addresses or CIDR blocks, comma-separated (e.g. 10.1.2.0/24,::1)\n"
+    "  list    --dir D                    keys without their secrets, JSON\n"
+    "  revoke  --dir D --id ID --reason TEXT\n";
+
+static int cmd_key(int argc, char **argv)
+{
+    const char *dir = NULL, *name = NULL, *org = NULL, *allow = NULL, *id = NULL, *reason = NULL;
+    struct option_spec specs[] = {{"dir", &dir},        {"name", &name}, {"org", &org},
+                                  {"allow-ip", &allow}, {"id", &id},     {"reason", &reason}};
+    const char *roles[16] = {NULL};
+    size_t n_roles = 0;
+    struct yw_ctx *ctx = NULL;
+    struct yw_err err = {0};
+    char actor[96], token[YW_API_KEY_TOKEN_SIZE];
+    char *rest[32];
+    int n = 0, rc;
+
+    if (argc < 1 || is_help(argv[0])) {
+        fputs(usage_key, argc < 1 ? stderr : stdout);
+        return argc < 1 ? EXIT_USAGE : 0;
+    }
+    const char *sub = argv[0];
+    if (strcmp(sub, "create") && strcmp(sub, "list") && strcmp(sub, "revoke"))
+        return usage_error("unknown key subcommand \"%s\"", sub);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--role") == 0 || strncmp(argv[i], "--role=", 7) == 0) {
+            const char *v = argv[i][6] == '=' ? argv[i] + 7 : (i + 1 < argc ? argv[++i] : NULL);
+            if (v == NULL || n_roles + 1 >= sizeof(roles) / sizeof(roles[0]))
+                return usage_error("%s", "--role needs a value (at most 15 roles)");
+            roles[n_roles++] = v;
+        } else if (n < 32) {
+            rest[n++] = argv[i];
+        } else {
+            return usage_error("%s", "too many arguments");
+        }
+    }
+    if ((rc = parse_options(n, rest, specs, sizeof(specs) / sizeof(specs[0]), usage_key)) != 0)
+        return rc == 1 ? 0 : rc;
+    if (dir == NULL)
+        return usage_error("%s", "key needs --dir D");
+    if (strcmp(sub, "create") == 0 && (name == NULL || org == NULL || n_roles == 0))
+        return usage_error("%s", "key create needs --name, --org and at least one --role");
+    if (strcmp(sub, "revoke") == 0 && (id == NULL || reason == NULL))
+        return usage_error("%s", "key revoke needs --id and --reason");
+    if (yw_node_open(dir, &ctx, &err) < 0)
+        return fail(&err);
+    yw_log_set_level(YW_LOG_WARN);
+    cli_actor(actor);
+    if (strcmp(sub, "list") == 0) {
+        json_t *list = NULL;
+        rc = yw_key_list(ctx->store, &list, &err) < 0 ? fail(&err) : print_json(list);
+    } else if (yw_node_open_ledger(ctx, &err) < 0) {
+        rc = fail(&err);
+    } else if (strcmp(sub, "create") == 0) {
+        rc = yw_key_create(ctx->store, ctx->ledger, name, org, roles, allow, actor, token, &err) < 0
+                 ? fail(&err)
+                 : 0;
+        if (rc == 0)
+            printf("API 密钥（只显示这一次）/ API key (shown once):\n%s\n", token);
+        explicit_bzero(token, sizeof(token));
+    } else {
+        rc = yw_key_revoke(ctx->store, ctx->ledger, yw_str_c(id), yw_str_c(reason), actor, &err) < 0
+                 ? fail(&err)
+                 : 0;
+    }
+    yw_node_close(ctx);
+    return rc;
+}
+
 static int cmd_version(int argc, char **argv)
 {
     int rc = parse_options(argc, argv, NULL, 0, usage_version);
@@ -818,9 +897,9 @@ int main(int argc, char **argv)
         const char *name;
         int (*run)(int argc, char **argv);
     } commands[] = {
-        {"init", cmd_init},       {"serve", cmd_serve}, {"routes", cmd_routes},
-        {"ledger", cmd_ledger},   {"org", cmd_org},     {"account", cmd_account},
-        {"version", cmd_version},
+        {"init", cmd_init},     {"serve", cmd_serve},     {"routes", cmd_routes},
+        {"ledger", cmd_ledger}, {"org", cmd_org},         {"account", cmd_account},
+        {"key", cmd_key},       {"version", cmd_version},
     };
 
     if (argc < 2) {

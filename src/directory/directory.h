@@ -184,4 +184,30 @@ int yw_auth_session(struct yw_store *store, struct yw_str token, int64_t now_ms,
 /* Ends the session (no error if it is already gone). */
 int yw_auth_logout(struct yw_store *store, struct yw_str token, struct yw_err *err) YW_MUST_USE;
 
+/* ---- API keys for department systems (keys.c) -----------------------------
+ * A key belongs to an organisation, carries roles that fit it, and may be
+ * limited to source addresses (IPv4/IPv6 addresses or CIDR blocks). It is
+ * presented as "Authorization: Bearer ywk_<id>.<secret>", the secret 256
+ * random bits shown once at creation and stored only as its SHA-256. */
+
+#define YW_API_KEY_TOKEN_SIZE 96 /* "ywk_" + 16 hex + "." + 64 hex + NUL = 86 */
+
+/* Creates a key; token_out gets the whole token, to be shown once. roles is
+ * NULL-terminated; allow_ips a comma-separated list or NULL. Ledger:
+ * key.create (never the secret). */
+int yw_key_create(struct yw_store *store, struct yw_ledger *ledger, const char *name,
+                  const char *org, const char *const *roles, const char *allow_ips,
+                  const char *actor, char token_out[YW_API_KEY_TOKEN_SIZE],
+                  struct yw_err *err) YW_MUST_USE;
+/* Revokes key id, effective at once. Ledger: key.revoke. */
+int yw_key_revoke(struct yw_store *store, struct yw_ledger *ledger, struct yw_str id,
+                  struct yw_str reason, const char *actor, struct yw_err *err) YW_MUST_USE;
+/* All keys, without secrets, as a JSON array the caller owns. */
+int yw_key_list(struct yw_store *store, json_t **out, struct yw_err *err) YW_MUST_USE;
+/* The principal behind a bearer token from remote: YW_EAUTH for an unknown,
+ * malformed or revoked key or a wrong secret; YW_EPERM when remote is outside
+ * the key's allow list. Records the last use (at most once a minute). */
+int yw_key_authenticate(struct yw_store *store, struct yw_str token, const char *remote,
+                        int64_t now_ms, struct yw_principal *who, struct yw_err *err) YW_MUST_USE;
+
 #endif

@@ -287,7 +287,8 @@ static bool changes_state(const char *method)
     return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
 }
 
-/* Who is asking: the account behind the session cookie, if any. A request
+/* Who is asking: the system behind a Bearer API key, or the account behind
+ * the session cookie, if any. A request
  * made with the cookie that changes state must carry the session's CSRF
  * token in X-CSRF-Token. Only for routes that are not public, and so only on
  * workers: it reads the database. */
@@ -297,6 +298,15 @@ static int resolve_principal(struct request_state *rs)
     struct yw_session_limits limits = yw__session_limits(req->ctx);
     int rc;
 
+    const char *auth =
+        MHD_lookup_connection_value(rs->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (auth != NULL) {
+        if (strncasecmp(auth, "Bearer ", 7) != 0)
+            return yw_err_set(&rs->err, YW_EAUTH, "Authorization",
+                              "只支持 Bearer API 密钥 / only Bearer API keys are accepted");
+        return yw_key_authenticate(req->ctx->store, yw_str_c(auth + 7), req->remote, yw_now_ms(),
+                                   &req->principal, &rs->err);
+    }
     if (req->session.n == 0)
         return YW_OK;
     rc = yw_auth_session(req->ctx->store, req->session, yw_now_ms(), &limits, &req->principal,

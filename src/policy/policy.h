@@ -19,7 +19,11 @@
 /* Any signed-in principal may perform this on itself (who am I, sign out). */
 #define YW_ACTION_SELF "auth.self"
 
-enum yw_principal_kind { YW_PRINCIPAL_ANONYMOUS = 0, YW_PRINCIPAL_ACCOUNT = 1 };
+enum yw_principal_kind {
+    YW_PRINCIPAL_ANONYMOUS = 0,
+    YW_PRINCIPAL_ACCOUNT = 1, /* a person, by session */
+    YW_PRINCIPAL_SYSTEM = 2   /* a department system, by API key; login is "key:<id>" */
+};
 
 enum yw_role {
     YW_ROLE_NODE_ADMIN = 1 << 0,

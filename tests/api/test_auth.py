@@ -141,6 +141,65 @@ class Auth(harness.unittest.TestCase):
             self.assertNotIn(secret, log)
 
 
+class ApiKeys(harness.unittest.TestCase):
+    def test_keys(self):
+        node = Node(profile="intl", origin="yiwang.test/keys")
+        try:
+            d = node.dir
+            assert run_cli("org", "add", "--dir", d, "--code", "ql.dsj", "--name", "大数据局",
+                           "--level", "province", "--division", "110000",
+                           "--kind", "data_authority").returncode == 0
+
+            def create(*args):
+                r = run_cli("key", "create", "--dir", d, "--name", "人口库同步系统", "--org",
+                            "ql.dsj", *args)
+                return r, (r.stdout.strip().splitlines()[-1] if r.returncode == 0 else None)
+
+            r, admin_key = create("--role", "node_admin")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertRegex(admin_key, r"^ywk_[0-9a-f]{16}\.[0-9a-f]{64}$")
+            _, far_key = create("--role", "node_admin", "--allow-ip", "10.9.8.0/24,2001:db8::/32")
+            _, clerk_key = create("--role", "window_clerk")
+            # Refused at creation: roles that do not fit, bad allow lists.
+            self.assertEqual(create("--role", "citizen")[0].returncode, 2)
+            self.assertEqual(create("--role", "node_admin", "--allow-ip", "10.1.2.3/33")[0].returncode, 2)
+            self.assertEqual(create("--role", "node_admin", "--allow-ip", "nowhere")[0].returncode, 2)
+            listing = run_cli("key", "list", "--dir", d).stdout
+            self.assertNotIn(admin_key.split(".")[1], listing)
+            node.start()
+
+            def patch(token, name):
+                return node.request("PATCH", "/v1/node", body=json.dumps({"name": name}).encode(),
+                                    headers={"Content-Type": "application/json",
+                                             "Authorization": "Bearer " + token})
+
+            status, _, data = patch(admin_key, "由系统改名")
+            self.assertEqual(status, 200, data)  # no CSRF token needed without a cookie
+            self.assertEqual(patch(clerk_key, "x")[0], 403)
+            status, _, data = patch(far_key, "x")
+            self.assertEqual(status, 403, data)  # 127.0.0.1 is not in the allow list
+            wrong = admin_key[:-1] + ("0" if admin_key[-1] != "0" else "1")
+            self.assertEqual(patch(wrong, "x")[0], 401)
+            self.assertEqual(patch("ywk_0000000000000000.00", "x")[0], 401)
+            status, _, _ = node.request("GET", "/v1/auth/me", headers={"Authorization": "Basic eDp5"})
+            self.assertEqual(status, 401)
+            status, _, data = node.request("GET", "/v1/auth/me",
+                                           headers={"Authorization": "Bearer " + admin_key})
+            self.assertEqual((status, json.loads(data)["roles"]), (200, ["node_admin"]))
+            key_id = admin_key.split(".")[0]
+            r = run_cli("key", "revoke", "--dir", d, "--id", key_id, "--reason", "系统下线")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(patch(admin_key, "x")[0], 401)  # at once
+            listed = {k["id"]: k for k in json.loads(run_cli("key", "list", "--dir", d).stdout)}
+            self.assertEqual(listed[key_id]["status"], "revoked")
+            self.assertGreater(listed[key_id]["last_used_ms"], 0)
+            self.assertEqual(node.stop(), 0)
+            status = None
+            self.assertNotIn(admin_key.split(".")[1], "".join(node.stderr_lines))
+        finally:
+            node.close()
+
+
 class Expiry(harness.unittest.TestCase):
     def test_idle_expiry_and_lockout(self):
         node = Node(profile="intl", origin="yiwang.test/expiry")
