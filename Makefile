@@ -23,9 +23,7 @@ build: deps
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	@test -f $(DEMO_DIR)/yiwang.conf || $(BUILD)/yiwang init --dir $(DEMO_DIR) \
-	    --name "青岚市政务数据共享与服务节点（演示）" --origin yiwang.qinglan.example/demo \
-	    --listen $(DEMO_LISTEN)
+	@test -f $(DEMO_DIR)/yiwang.conf || $(BUILD)/yiwang demo --dir $(DEMO_DIR) --listen $(DEMO_LISTEN)
 	$(BUILD)/yiwang serve --dir $(DEMO_DIR) --listen $(DEMO_LISTEN)
 
 lint: test-deps

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "crypto/crypto.h"
+#include "demo/demo.h"
 #include "directory/directory.h"
 #include "http/http.h"
 #include "ledger/ledger.h"
@@ -30,6 +31,7 @@ static const char usage_main[] =
     "\n"
     "Commands:\n"
     "  init      create a node: key pair, configuration, database\n"
+    "  demo      create a demo node with a fictional province's data\n"
     "  serve     run the node's HTTP server\n"
     "  routes    list the HTTP routes and the permission each needs\n"
     "  ledger    verify, inspect and load-test the verifiable ledger\n"
@@ -882,6 +884,54 @@ static int cmd_key(int argc, char **argv)
     return rc;
 }
 
+/* ---- yiwang demo ----------------------------------------------------------- */
+
+static const char usage_demo[] =
+    "Usage: yiwang demo --dir D [--listen ADDR:PORT] [--db URL]\n"
+    "\n"
+    "演示节点 / Creates a demo node in D (unless D holds one already) and fills it with a\n"
+    "realistic fictional province, 青岚省: a data authority (大数据管理局), an approval\n"
+    "bureau (行政审批局), public security, market regulation, civil affairs, human\n"
+    "resources and social security, health, education, two cities with their own\n"
+    "departments, a contracted enterprise partner, power lists, one account per role and\n"
+    "an API key. Passwords and the key are printed once. Then run `yiwang serve --dir D`.\n";
+
+static int cmd_demo(int argc, char **argv)
+{
+    const char *dir = NULL, *listen = NULL, *db = NULL;
+    struct option_spec specs[] = {{"dir", &dir}, {"listen", &listen}, {"db", &db}};
+    struct yw_ctx *ctx = NULL;
+    struct yw_err err = {0};
+    char conf[PATH_MAX];
+    int rc = parse_options(argc, argv, specs, sizeof(specs) / sizeof(specs[0]), usage_demo);
+
+    if (rc != 0)
+        return rc == 1 ? 0 : rc;
+    if (dir == NULL)
+        return usage_error("%s", "demo needs --dir D");
+    if (yw_fmt(conf, sizeof(conf), "%s/%s", dir, YW_NODE_CONF) < 0)
+        return usage_error("%s", "directory path too long");
+    if (access(conf, F_OK) != 0) {
+        struct yw_node_init opts = {.dir = dir,
+                                    .profile = YW_PROFILE_GM,
+                                    .db = db,
+                                    .origin = "yiwang.qinglan.example/demo",
+                                    .name = "青岚省政务数据共享与服务节点（演示）",
+                                    .listen = listen};
+        if (yw_node_init(&opts, &err) < 0)
+            return fail(&err);
+    }
+    if (yw_node_open(dir, &ctx, &err) < 0)
+        return fail(&err);
+    yw_log_set_level(YW_LOG_WARN);
+    rc = yw_node_open_ledger(ctx, &err) < 0 || yw_demo_populate(ctx, stdout, &err) < 0 ? fail(&err)
+                                                                                       : 0;
+    if (rc == 0)
+        printf("演示节点已就绪 / demo node ready: yiwang serve --dir %s\n", dir);
+    yw_node_close(ctx);
+    return rc;
+}
+
 static int cmd_version(int argc, char **argv)
 {
     int rc = parse_options(argc, argv, NULL, 0, usage_version);
@@ -897,9 +947,9 @@ int main(int argc, char **argv)
         const char *name;
         int (*run)(int argc, char **argv);
     } commands[] = {
-        {"init", cmd_init},     {"serve", cmd_serve},     {"routes", cmd_routes},
-        {"ledger", cmd_ledger}, {"org", cmd_org},         {"account", cmd_account},
-        {"key", cmd_key},       {"version", cmd_version},
+        {"init", cmd_init},     {"serve", cmd_serve}, {"routes", cmd_routes},
+        {"ledger", cmd_ledger}, {"org", cmd_org},     {"account", cmd_account},
+        {"key", cmd_key},       {"demo", cmd_demo},   {"version", cmd_version},
     };
 
     if (argc < 2) {

@@ -1,0 +1,200 @@
+#include "demo.h"
+
+#include <string.h>
+
+#include "directory/directory.h"
+#include "store/store.h"
+
+#define ACTOR "demo"
+
+struct demo_org {
+    const char *code, *name, *level, *division, *kind, *parent, *org_code, *liaison, *phone;
+};
+
+/* All fictional; division codes borrowed from GB/T 2260 (Zhejiang) so that
+ * they are valid. org_code is the 9 characters inside the USCC. */
+static const struct demo_org orgs[] = {
+    {"ql.gov", "青岚省人民政府", "province", "330000", "other", NULL, "QL0000001", "周明远",
+     "13900000001"},
+    {"ql.dsj", "青岚省大数据管理局", "province", "330000", "data_authority", "ql.gov", "QL0000002",
+     "王晓明", "13900000002"},
+    {"ql.xzsp", "青岚省行政审批局", "province", "330000", "approval_bureau", "ql.gov", "QL0000003",
+     "陈佳", "13900000003"},
+    {"ql.gat", "青岚省公安厅", "province", "330000", "department", "ql.gov", "QL0000004", "刘强",
+     "13900000004"},
+    {"ql.scjg", "青岚省市场监督管理局", "province", "330000", "supervision", "ql.gov", "QL0000005",
+     "赵敏", "13900000005"},
+    {"ql.mzt", "青岚省民政厅", "province", "330000", "department", "ql.gov", "QL0000006", "孙丽",
+     "13900000006"},
+    {"ql.rst", "青岚省人力资源和社会保障厅", "province", "330000", "department", "ql.gov",
+     "QL0000007", "李华", "13900000007"},
+    {"ql.wjw", "青岚省卫生健康委员会", "province", "330000", "department", "ql.gov", "QL0000008",
+     "吴静", "13900000008"},
+    {"ql.jyt", "青岚省教育厅", "province", "330000", "department", "ql.gov", "QL0000009", "郑伟",
+     "13900000009"},
+    {"ql.qc.gov", "青川市人民政府", "city", "330100", "other", "ql.gov", "QL0000010", "何平",
+     "13900000010"},
+    {"ql.qc.sjj", "青川市数据资源管理局", "city", "330100", "data_authority", "ql.qc.gov",
+     "QL0000011", "许晨", "13900000011"},
+    {"ql.qc.xzsp", "青川市行政审批服务局", "city", "330100", "approval_bureau", "ql.qc.gov",
+     "QL0000012", "冯雪", "13900000012"},
+    {"ql.qc.scjg", "青川市市场监督管理局", "city", "330100", "supervision", "ql.qc.gov",
+     "QL0000013", "曹阳", "13900000013"},
+    {"ql.lg.gov", "岚港市人民政府", "city", "330200", "other", "ql.gov", "QL0000014", "彭飞",
+     "13900000014"},
+    {"ql.lg.sjj", "岚港市大数据发展管理局", "city", "330200", "data_authority", "ql.lg.gov",
+     "QL0000015", "韩梅", "13900000015"},
+    {"ql.lg.xzsp", "岚港市行政审批局", "city", "330200", "approval_bureau", "ql.lg.gov",
+     "QL0000016", "邓涛", "13900000016"},
+    {"ql.partner", "青岚数链科技有限公司", "province", "330100", "enterprise_partner", NULL,
+     "QL0000101", "林一帆", "13900000101"},
+};
+
+static const struct {
+    const char *org, *action;
+} powers[] = {
+    {"ql.dsj", "catalog.review"},        {"ql.dsj", "catalog.publish"},
+    {"ql.dsj", "exchange.arbitrate"},    {"ql.gat", "catalog.publish"},
+    {"ql.gat", "exchange.approve"},      {"ql.scjg", "supervision.claim"},
+    {"ql.xzsp", "case.accept"},          {"ql.xzsp", "case.approve"},
+    {"ql.qc.xzsp", "case.accept"},       {"ql.qc.xzsp", "case.approve"},
+    {"ql.qc.scjg", "supervision.claim"}, {"ql.lg.xzsp", "case.accept"},
+};
+
+static const struct {
+    const char *kind, *login, *name, *org, *role;
+} accounts[] = {
+    {"staff", "admin", "王晓明", "ql.dsj", "node_admin"},
+    {"staff", "cdo.qinglan", "周明远", "ql.dsj", "cdo"},
+    {"staff", "steward.gat", "刘强", "ql.gat", "data_steward"},
+    {"staff", "approver.xzsp", "陈佳", "ql.xzsp", "approver"},
+    {"staff", "clerk.qc", "冯雪", "ql.qc.xzsp", "window_clerk"},
+    {"staff", "assistant.qc", "许晨", "ql.qc.xzsp", "assistant"},
+    {"staff", "supervisor.scjg", "赵敏", "ql.scjg", "supervisor"},
+    {"staff", "auditor", "吴静", "ql.dsj", "auditor"},
+    {"enterprise_operator", "operator.shulian", "林一帆", "ql.partner", "enterprise_operator"},
+};
+
+/* Completes body (without its last character) with the one check character
+ * the checker accepts, so the demo never re-implements the standards. */
+static int complete_uscc(const char *body17, char out[19])
+{
+    static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    for (size_t i = 0; i < sizeof(alphabet) - 1; i++) {
+        (void)yw_fmt(out, 19, "%s%c", body17, alphabet[i]);
+        if (yw_id_check_uscc(yw_str_c(out), "uscc", NULL) == YW_OK)
+            return YW_OK;
+    }
+    return YW_EINTERNAL;
+}
+
+static int complete_resident(const char *body17, char out[19])
+{
+    static const char alphabet[] = "0123456789X";
+    for (size_t i = 0; i < sizeof(alphabet) - 1; i++) {
+        (void)yw_fmt(out, 19, "%s%c", body17, alphabet[i]);
+        if (yw_id_check_resident(yw_str_c(out), yw_now_ms(), "id_number", NULL, NULL) == YW_OK)
+            return YW_OK;
+    }
+    return YW_EINTERNAL;
+}
+
+/* A password that meets the strength rule, from the CSPRNG. */
+static int make_password(const char *login, char out[17])
+{
+    static const char alphabet[] =
+        "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!@#%+=?";
+    for (int attempt = 0; attempt < 100; attempt++) {
+        uint8_t raw[16];
+        if (yw_random(raw, sizeof(raw)) < 0)
+            return YW_ECRYPTO;
+        for (int i = 0; i < 16; i++)
+            out[i] = alphabet[raw[i] % (sizeof(alphabet) - 1)];
+        out[16] = '\0';
+        if (yw_password_check_strength(yw_str_c(out), yw_str_c(login), NULL) == YW_OK)
+            return YW_OK;
+    }
+    return YW_EINTERNAL;
+}
+
+int yw_demo_populate(struct yw_ctx *ctx, FILE *out, struct yw_err *err)
+{
+    json_t *existing = NULL;
+    char password[17], login[65], token[YW_API_KEY_TOKEN_SIZE];
+    int rc;
+
+    if ((rc = yw_org_list(ctx->store, true, &existing, err)) < 0)
+        return rc;
+    size_t n_existing = json_array_size(existing);
+    json_decref(existing);
+    if (n_existing > 0)
+        return yw_err_set(err, YW_ECONFLICT, "dir",
+                          "节点已有机构，演示数据只用于新节点 / the node already has "
+                          "organisations: demo data is for a new node");
+
+    for (size_t i = 0; i < sizeof(orgs) / sizeof(orgs[0]); i++) {
+        const struct demo_org *d = &orgs[i];
+        struct yw_org o = {0};
+        char body[18];
+        bool enterprise = strcmp(d->kind, "enterprise_partner") == 0;
+        /* 11: 机构编制 + 机关; 91: 工商 + 企业. */
+        (void)yw_fmt(body, sizeof(body), "%s%s%s", enterprise ? "91" : "11", d->division,
+                     d->org_code);
+        if (complete_uscc(body, o.uscc) < 0)
+            return yw_err_set(err, YW_EINTERNAL, NULL, "no check character for %s", body);
+        (void)yw_copy(o.code, sizeof(o.code), d->code);
+        (void)yw_copy(o.name, sizeof(o.name), d->name);
+        (void)yw_copy(o.level, sizeof(o.level), d->level);
+        (void)yw_copy(o.division, sizeof(o.division), d->division);
+        (void)yw_copy(o.kind, sizeof(o.kind), d->kind);
+        (void)yw_copy(o.parent, sizeof(o.parent), d->parent ? d->parent : "");
+        (void)yw_copy(o.liaison, sizeof(o.liaison), d->liaison);
+        (void)yw_copy(o.liaison_phone, sizeof(o.liaison_phone), d->phone);
+        if ((rc = yw_org_create(ctx->store, ctx->ledger, &o, ACTOR, err)) < 0)
+            return rc;
+    }
+    for (size_t i = 0; i < sizeof(powers) / sizeof(powers[0]); i++)
+        if ((rc = yw_org_power(ctx->store, ctx->ledger, yw_str_c(powers[i].org),
+                               yw_str_c(powers[i].action), true, ACTOR, err)) < 0)
+            return rc;
+
+    fprintf(out, "演示账户（密码只显示这一次）/ demo accounts (passwords shown once):\n");
+    for (size_t i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++) {
+        const char *roles[] = {accounts[i].role, NULL};
+        struct yw_account_new in = {accounts[i].kind,
+                                    accounts[i].login,
+                                    accounts[i].name,
+                                    accounts[i].org,
+                                    NULL,
+                                    NULL,
+                                    NULL,
+                                    roles};
+        if ((rc = make_password(accounts[i].login, password)) < 0 ||
+            (rc = yw_account_create(ctx->store, ctx->ledger, &in, yw_str_c(password), ACTOR, login,
+                                    err)) < 0)
+            return rc;
+        fprintf(out, "  %-20s %-20s %s\n", accounts[i].role, login, password);
+    }
+    /* A citizen: 张晓岚, a fictional person with a made-up birth date. */
+    char id_number[19];
+    const char *citizen_roles[] = {"citizen", NULL};
+    struct yw_account_new citizen = {"citizen", NULL, "张晓岚", NULL,
+                                     id_number, NULL, NULL,     citizen_roles};
+    if (complete_resident("33010219900307123", id_number) < 0 ||
+        (rc = make_password(id_number, password)) < 0 ||
+        (rc = yw_account_create(ctx->store, ctx->ledger, &citizen, yw_str_c(password), ACTOR, login,
+                                err)) < 0)
+        return rc < 0 ? rc : yw_err_set(err, YW_EINTERNAL, NULL, "no fictional identity number");
+    fprintf(out, "  %-20s %-20s %s\n", "citizen", id_number, password);
+
+    const char *key_roles[] = {"data_steward", NULL};
+    if ((rc = yw_key_create(ctx->store, ctx->ledger, "公安厅人口库同步系统", "ql.gat", key_roles,
+                            "127.0.0.1,::1", ACTOR, token, err)) < 0)
+        return rc;
+    fprintf(out,
+            "演示 API 密钥 / demo API key (公安厅人口库同步系统, from 127.0.0.1 only):\n  %s\n",
+            token);
+    explicit_bzero(password, sizeof(password));
+    explicit_bzero(token, sizeof(token));
+    return YW_OK;
+}

@@ -1,0 +1,19 @@
+/*
+ * demo — a realistic fictional province node for trying yiwang out: the
+ * organisations of 青岚省 (a province that does not exist; its division codes
+ * are borrowed from GB/T 2260 so that every identifier checks), their power
+ * lists, one account per role with a generated password, and an API key.
+ */
+#ifndef YW_DEMO_H
+#define YW_DEMO_H
+
+#include <stdio.h>
+
+#include "node/node.h"
+
+/* Fills the node in ctx (its ledger open) with the demo data, printing the
+ * accounts' passwords and the key's token to out, once. Refuses a node that
+ * already has organisations. Every change is ledgered like any other. */
+int yw_demo_populate(struct yw_ctx *ctx, FILE *out, struct yw_err *err) YW_MUST_USE;
+
+#endif

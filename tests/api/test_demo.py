@@ -1,0 +1,66 @@
+"""`yiwang demo`: the fictional province, an account per role whose printed
+password signs in, a working API key, a clean ledger; a second run refuses."""
+import json
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+import harness  # noqa: E402
+from harness import Node, run_cli  # noqa: E402
+
+ROLES = ["node_admin", "cdo", "data_steward", "approver", "window_clerk", "assistant",
+         "supervisor", "auditor", "enterprise_operator", "citizen"]
+
+
+class Demo(harness.unittest.TestCase):
+    def test_demo_node(self):
+        node = Node(init=False)
+        try:
+            args = ["demo", "--dir", node.dir]
+            if node.db.url:
+                args += ["--db", node.db.url]
+            r = run_cli(*args)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            creds = {}
+            for line in r.stdout.splitlines():
+                m = re.match(r"^  (\w+)\s+(\S+)\s+(\S+)$", line)
+                if m:
+                    creds[m.group(1)] = (m.group(2), m.group(3))
+            self.assertEqual(sorted(creds), sorted(ROLES))
+            token = re.search(r"(ywk_[0-9a-f]{16}\.[0-9a-f]{64})", r.stdout).group(1)
+
+            orgs = json.loads(run_cli("org", "list", "--dir", node.dir).stdout)
+            kinds = {o["kind"] for o in orgs}
+            self.assertGreaterEqual(len(orgs), 17)
+            self.assertEqual(kinds, {"other", "data_authority", "approval_bureau", "department",
+                                     "supervision", "enterprise_partner"})
+            self.assertEqual(len({o["division"] for o in orgs}), 3)  # a province and two cities
+            self.assertTrue(all(o["uscc"] for o in orgs))
+
+            node.start()
+            for role, (login, password) in creds.items():
+                body = json.dumps({"login": login, "password": password}).encode()
+                status, _, data = node.request("POST", "/v1/auth/login", body=body,
+                                               headers={"Content-Type": "application/json"})
+                with self.subTest(role=role):
+                    self.assertEqual(status, 200, data)
+                    self.assertEqual(json.loads(data)["roles"], [role])
+            status, _, data = node.request("GET", "/v1/auth/me",
+                                           headers={"Authorization": "Bearer " + token})
+            self.assertEqual((status, json.loads(data)["roles"]), (200, ["data_steward"]))
+            status, _, data = node.request("GET", "/v1/node")
+            self.assertIn("青岚", json.loads(data)["name"])
+            self.assertEqual(node.stop(), 0)
+
+            before = node.db.snapshot()
+            r = run_cli("demo", "--dir", node.dir)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertEqual(node.db.snapshot(), before)
+            self.assertEqual(run_cli("ledger", "verify", "--dir", node.dir).returncode, 0)
+        finally:
+            node.close()
+
+
+if __name__ == "__main__":
+    harness.main()
