@@ -117,6 +117,15 @@ int yw__post_login(struct yw_request *req, struct yw_response *res, struct yw_er
 int yw__post_logout(struct yw_request *req, struct yw_response *res, struct yw_err *err);
 int yw__get_me(struct yw_request *req, struct yw_response *res, struct yw_err *err);
 
+/* The directory's admin API (admin_routes.c). */
+int yw__get_orgs(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__post_orgs(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_accounts(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__post_accounts(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_keys(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__post_keys(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__delete_key(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+
 /* Handlers of the ledger's public routes (ledger_routes.c). */
 int yw__get_checkpoint(struct yw_request *req, struct yw_response *res, struct yw_err *err);
 int yw__get_vkey(struct yw_request *req, struct yw_response *res, struct yw_err *err);

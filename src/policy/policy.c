@@ -25,6 +25,14 @@ static const struct {
     unsigned roles;
 } grants[] = {
     {"node.update", YW_ROLE_NODE_ADMIN},
+    /* The directory: admins change it; the CDO, stewards and auditors read it. */
+    {"orgs.read", YW_ROLE_NODE_ADMIN | YW_ROLE_CDO | YW_ROLE_DATA_STEWARD | YW_ROLE_AUDITOR |
+                      YW_ROLE_APPROVER | YW_ROLE_SUPERVISOR},
+    {"orgs.write", YW_ROLE_NODE_ADMIN},
+    {"accounts.read", YW_ROLE_NODE_ADMIN | YW_ROLE_AUDITOR},
+    {"accounts.write", YW_ROLE_NODE_ADMIN},
+    {"keys.read", YW_ROLE_NODE_ADMIN | YW_ROLE_AUDITOR},
+    {"keys.write", YW_ROLE_NODE_ADMIN},
 };
 
 unsigned yw_policy_role(struct yw_str name)

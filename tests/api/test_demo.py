@@ -52,6 +52,10 @@ class Demo(harness.unittest.TestCase):
             status, _, data = node.request("GET", "/v1/node")
             self.assertIn("青岚", json.loads(data)["name"])
             self.assertEqual(node.stop(), 0)
+            node.start()
+
+            self.admin_api(node, creds)
+            self.assertEqual(node.stop(), 0)
 
             before = node.db.snapshot()
             r = run_cli("demo", "--dir", node.dir)
@@ -60,6 +64,53 @@ class Demo(harness.unittest.TestCase):
             self.assertEqual(run_cli("ledger", "verify", "--dir", node.dir).returncode, 0)
         finally:
             node.close()
+
+
+    def admin_api(self, node, creds):
+        """The directory's admin API, used by the demo's admin and auditor."""
+        def session(role):
+            login, password = creds[role]
+            status, headers, data = node.request(
+                "POST", "/v1/auth/login", body=json.dumps({"login": login, "password": password}).encode(),
+                headers={"Content-Type": "application/json"})
+            self.assertEqual(status, 200)
+            return {"Cookie": headers["set-cookie"].split(";")[0],
+                    "X-CSRF-Token": json.loads(data)["csrf_token"], "Content-Type": "application/json"}
+
+        admin, auditor = session("node_admin"), session("auditor")
+        org = {"code": "ql.tjj", "name": "青岚省统计局", "level": "province", "division": "330000",
+               "kind": "department", "parent": "ql.gov"}
+        status, _, data = node.request("POST", "/v1/orgs", body=json.dumps(org).encode(), headers=admin)
+        self.assertEqual(status, 201, data)
+        self.assertEqual(json.loads(data)["parent"], "ql.gov")
+        status, _, data = node.request("POST", "/v1/orgs", body=json.dumps(org).encode(), headers=admin)
+        self.assertEqual(status, 409, data)
+        account = {"kind": "staff", "login": "li.tjj", "name": "李统计", "org": "ql.tjj",
+                   "roles": ["data_steward"], "password": "Statistics-Bureau-77"}
+        status, _, data = node.request("POST", "/v1/accounts", body=json.dumps(account).encode(),
+                                       headers=admin)
+        self.assertEqual(status, 201, data)
+        self.assertNotIn(b"Statistics-Bureau-77", data)
+        self.assertEqual(json.loads(data)["roles"], ["data_steward"])
+        status, _, data = node.request("POST", "/v1/accounts", body=json.dumps(account).encode(),
+                                       headers=auditor)
+        self.assertEqual(status, 403, data)
+        status, _, data = node.request("GET", "/v1/accounts", headers=auditor)
+        self.assertEqual(status, 200, data)
+        self.assertIn("li.tjj", [a["login"] for a in json.loads(data)["accounts"]])
+        key = {"name": "统计直报系统", "org": "ql.tjj", "roles": ["data_steward"]}
+        status, _, data = node.request("POST", "/v1/keys", body=json.dumps(key).encode(), headers=admin)
+        self.assertEqual(status, 201, data)
+        token = json.loads(data)["token"]
+        status, _, data = node.request("GET", "/v1/keys", headers=auditor)
+        self.assertNotIn(token.split(".")[1].encode(), data)
+        key_id = token.split(".")[0]
+        status, _, _ = node.request("DELETE", "/v1/keys/%s" % key_id, headers=admin)
+        self.assertEqual(status, 400)  # a reason is required
+        status, _, _ = node.request("DELETE", "/v1/keys/%s?reason=retired" % key_id, headers=admin)
+        self.assertEqual(status, 204)
+        status, _, _ = node.request("GET", "/v1/auth/me", headers={"Authorization": "Bearer " + token})
+        self.assertEqual(status, 401)
 
 
 if __name__ == "__main__":
