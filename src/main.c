@@ -674,6 +674,7 @@ static const char usage_account[] =
     "  grant    --dir D --login L --role R\n"
     "  revoke   --dir D --login L --role R\n"
     "  disable  --dir D --login L --reason TEXT\n"
+    "  totp     --dir D --login L [--disable]   enrol one-time codes (RFC 6238), or remove them\n"
     "\n"
     "Roles: node_admin cdo data_steward approver window_clerk assistant supervisor auditor\n"
     "(staff); citizen and enterprise_operator are given with their kinds.\n";
@@ -716,7 +717,7 @@ static int cmd_account(int argc, char **argv)
                                   {"mobile", &mobile}, {"email", &email}, {"reason", &reason}};
     const char *roles[16] = {NULL};
     size_t n_roles = 0;
-    bool password_stdin = false;
+    bool password_stdin = false, totp_off = false;
     struct yw_ctx *ctx = NULL;
     struct yw_err err = {0};
     char actor[96], password[YW_PASSWORD_MAX_BYTES + 2] = "";
@@ -729,11 +730,13 @@ static int cmd_account(int argc, char **argv)
     }
     const char *sub = argv[0];
     if (strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "grant") &&
-        strcmp(sub, "revoke") && strcmp(sub, "disable"))
+        strcmp(sub, "revoke") && strcmp(sub, "disable") && strcmp(sub, "totp"))
         return usage_error("unknown account subcommand \"%s\"", sub);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--password-stdin") == 0) {
             password_stdin = true;
+        } else if (strcmp(argv[i], "--disable") == 0) {
+            totp_off = true;
         } else if (strcmp(argv[i], "--role") == 0 || strncmp(argv[i], "--role=", 7) == 0) {
             const char *v = argv[i][6] == '=' ? argv[i] + 7 : (i + 1 < argc ? argv[++i] : NULL);
             if (v == NULL || n_roles + 1 >= sizeof(roles) / sizeof(roles[0]))
@@ -790,6 +793,20 @@ static int cmd_account(int argc, char **argv)
             if (generated)
                 printf("初始密码（只显示这一次）/ initial password (shown once): %s\n", password);
         }
+    } else if (strcmp(sub, "totp") == 0) {
+        struct yw_auth_config cfg;
+        char uri[512];
+        rc = yw_node_auth_config(ctx, &cfg) < 0 ||
+                     yw_auth_totp(ctx->store, ctx->ledger, &cfg, yw_str_c(login), totp_off, actor,
+                                  uri, &err) < 0
+                 ? fail(&err)
+                 : 0;
+        if (rc == 0 && !totp_off)
+            printf("动态码已启用；请用验证器扫描（只显示这一次）/ one-time codes enabled; add this "
+                   "to an authenticator app (shown once):\n%s\n",
+                   uri);
+        explicit_bzero(&cfg, sizeof(cfg));
+        explicit_bzero(uri, sizeof(uri));
     } else if (strcmp(sub, "disable") == 0) {
         rc = yw_account_disable(ctx->store, ctx->ledger, yw_str_c(login), yw_str_c(reason), actor,
                                 &err) < 0

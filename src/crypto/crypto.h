@@ -161,6 +161,14 @@ int yw_seal(enum yw_profile p, const uint8_t key[YW_SEAL_KEY_SIZE], const void *
 int yw_open(enum yw_profile p, const uint8_t key[YW_SEAL_KEY_SIZE], const void *aad, size_t aad_n,
             const void *ct, size_t n, uint8_t *out, size_t out_size, size_t *out_len) YW_MUST_USE;
 
+/* A 32-byte secret derived from the key's private half and a label:
+ * HMAC(profile hash, private key bytes, label). The same key and label always
+ * give the same secret (e.g. the node's key for sealing stored TOTP secrets);
+ * nothing about the key can be learnt from it. YW_EINVAL without a private
+ * half. The private bytes are wiped after use. */
+int yw_key_derive_secret(const struct yw_key *key, const char *label,
+                         uint8_t out[YW_HASH_SIZE]) YW_MUST_USE;
+
 /* ==== passwords and one-time codes (password.c, totp.c) ====================
  * For the directory's accounts. Design note: docs/internals/crypto.md,
  * "Passwords" and "One-time codes". Every function here is thread-safe (no

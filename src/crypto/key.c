@@ -518,3 +518,28 @@ out:
     EVP_PKEY_CTX_free(pctx);
     return rc;
 }
+
+int yw_key_derive_secret(const struct yw_key *key, const char *label, uint8_t out[YW_HASH_SIZE])
+{
+    uint8_t priv[32];
+    size_t n = sizeof(priv);
+    BIGNUM *bn = NULL;
+    int rc = YW_ECRYPTO;
+
+    if (key == NULL || !key->has_private || label == NULL)
+        return YW_EINVAL;
+    if (key->profile == YW_PROFILE_INTL) {
+        if (EVP_PKEY_get_raw_private_key(key->pkey, priv, &n) != 1 || n != sizeof(priv))
+            goto out;
+    } else if (EVP_PKEY_get_bn_param(key->pkey, OSSL_PKEY_PARAM_PRIV_KEY, &bn) != 1 ||
+               BN_bn2binpad(bn, priv, sizeof(priv)) != (int)sizeof(priv)) {
+        goto out;
+    }
+    rc = yw_hmac(key->profile, priv, sizeof(priv), label, strlen(label), out);
+out:
+    OPENSSL_cleanse(priv, sizeof(priv));
+    BN_clear_free(bn);
+    if (rc < 0)
+        ERR_clear_error();
+    return rc;
+}

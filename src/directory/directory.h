@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "crypto/crypto.h"
 #include "util/util.h"
 
 /* Resident identity number (GB 11643-1999): 18 characters; an address code
@@ -154,11 +155,13 @@ void yw_account_mask_login(const char *login, char out[65]);
  * account is locked for lockout_ms, even for the right password. Sessions end
  * after idle_ms without use or max_ms after sign-in, and with the account. */
 
-struct yw_session_limits {
+struct yw_auth_config {
     int64_t idle_ms;
     int64_t max_ms;
     int max_failures;
     int64_t lockout_ms;
+    enum yw_profile profile;            /* seals the stored TOTP secrets */
+    uint8_t seal_key[YW_SEAL_KEY_SIZE]; /* derived from the node's key */
 };
 
 #define YW_SESSION_TOKEN_SIZE 48 /* base64url of 32 random bytes (43), a NUL, room */
@@ -166,21 +169,29 @@ struct yw_session_limits {
 
 struct yw_principal;
 
-/* Signs in. On success writes the new session's token and CSRF token and
- * fills who (roles read now). Unknown login and wrong password give the same
+/* Signs in with login, password and, for an account that has enrolled one,
+ * the current one-time code (totp; {NULL, 0} otherwise). On success writes the new session's token
+ * and CSRF token and fills who (roles read now). Unknown login and wrong password give the same
  * YW_EAUTH answer after the same work; a locked account YW_ELIMIT. A previous
  * session (old_token, may be empty) is ended first: no session fixation.
  * Ledger: auth.login, and auth.lockout when an account locks. */
 int yw_auth_login(struct yw_store *store, struct yw_ledger *ledger, struct yw_str login,
-                  struct yw_str password, struct yw_str old_token, const char *remote,
-                  int64_t now_ms, const struct yw_session_limits *limits,
+                  struct yw_str password, struct yw_str totp, struct yw_str old_token,
+                  const char *remote, int64_t now_ms, const struct yw_auth_config *limits,
                   char token_out[YW_SESSION_TOKEN_SIZE], char csrf_out[YW_CSRF_TOKEN_SIZE],
                   struct yw_principal *who, struct yw_err *err) YW_MUST_USE;
 /* The principal behind a session token, with its current roles; YW_EAUTH
  * (the session removed) when it is unknown, expired or its account disabled. */
 int yw_auth_session(struct yw_store *store, struct yw_str token, int64_t now_ms,
-                    const struct yw_session_limits *limits, struct yw_principal *who,
+                    const struct yw_auth_config *limits, struct yw_principal *who,
                     char csrf_out[YW_CSRF_TOKEN_SIZE], struct yw_err *err) YW_MUST_USE;
+/* Enrols login for one-time codes (a new secret, sealed; uri_out gets the
+ * otpauth:// URI to show once as a QR code) or, with disable, removes them.
+ * Ledger: account.totp.enable / account.totp.disable. */
+int yw_auth_totp(struct yw_store *store, struct yw_ledger *ledger, const struct yw_auth_config *cfg,
+                 struct yw_str login, bool disable, const char *actor, char uri_out[512],
+                 struct yw_err *err) YW_MUST_USE;
+
 /* Ends the session (no error if it is already gone). */
 int yw_auth_logout(struct yw_store *store, struct yw_str token, struct yw_err *err) YW_MUST_USE;
 

@@ -84,6 +84,42 @@ static int exec_bound(struct yw_txn *txn, const char *sql, const char *const *te
     return rc < 0 ? rc : YW_OK;
 }
 
+static int record_totp_step(struct yw_txn *txn, const char *login, int64_t step, struct yw_err *err)
+{
+    struct yw_stmt *st = NULL;
+    int rc =
+        yw_txn_prepare(txn, "UPDATE yw_accounts SET totp_last_step = ? WHERE login = ?", &st, err);
+    if (rc == YW_OK) {
+        yw_stmt_bind_int64(st, 1, step);
+        yw_stmt_bind_text(st, 2, login, strlen(login));
+        rc = yw_stmt_step(st, err);
+    }
+    yw_stmt_finalize(&st);
+    return rc < 0 ? rc : YW_OK;
+}
+
+/* Opens the sealed secret and checks code against the current time step and
+ * one either side; a step not after the last accepted one is a replay. */
+static int check_totp(const struct yw_auth_config *cfg, const char *login, const char *sealed_b64,
+                      struct yw_str code, int64_t now_ms, int64_t last_step, int64_t *step)
+{
+    uint8_t sealed[256], secret[YW_TOTP_SECRET_MAX];
+    size_t sealed_n = 0, secret_n = 0;
+    int rc;
+
+    if (code.n == 0)
+        return YW_EAUTH;
+    if (yw_base64_decode(yw_str_c(sealed_b64), sealed, sizeof(sealed), &sealed_n) < 0 ||
+        yw_open(cfg->profile, cfg->seal_key, login, strlen(login), sealed, sealed_n, secret,
+                sizeof(secret), &secret_n) < 0)
+        return YW_EINTERNAL;
+    rc = yw_totp_verify(secret, secret_n, code, now_ms / 1000, 1, step);
+    explicit_bzero(secret, sizeof(secret));
+    if (rc == YW_OK && *step <= last_step)
+        rc = YW_EVERIFY;
+    return rc == YW_OK ? YW_OK : YW_EAUTH;
+}
+
 static void slow_down(int failures)
 {
     int steps = failures < 5 ? failures : 5;
@@ -92,14 +128,15 @@ static void slow_down(int failures)
 }
 
 int yw_auth_login(struct yw_store *store, struct yw_ledger *ledger, struct yw_str login_in,
-                  struct yw_str password, struct yw_str old_token, const char *remote,
-                  int64_t now_ms, const struct yw_session_limits *limits,
+                  struct yw_str password, struct yw_str totp, struct yw_str old_token,
+                  const char *remote, int64_t now_ms, const struct yw_auth_config *limits,
                   char token_out[YW_SESSION_TOKEN_SIZE], char csrf_out[YW_CSRF_TOKEN_SIZE],
                   struct yw_principal *who, struct yw_err *err)
 {
     char login[65], hash[YW_PASSWORD_HASH_SIZE] = "", status[12] = "", org[65] = "";
     char masked[65], token_digest[2 * YW_HASH_SIZE + 1];
-    int64_t locked_until = 0, failures = 0;
+    int64_t locked_until = 0, failures = 0, totp_last = -1, totp_step = -1;
+    char totp_sealed[256] = "";
     struct yw_txn *txn = NULL;
     struct yw_stmt *st = NULL;
     bool found = false;
@@ -116,7 +153,8 @@ int yw_auth_login(struct yw_store *store, struct yw_ledger *ledger, struct yw_st
     if ((rc = yw_store_begin(store, YW_TXN_READ, &txn, err)) < 0 ||
         (rc = yw_txn_prepare(txn,
                              "SELECT password_hash, status, COALESCE(org, ''), failed_logins, "
-                             "COALESCE(locked_until, '0') FROM yw_accounts WHERE login = ?",
+                             "COALESCE(locked_until, '0'), COALESCE(totp_secret, ''), "
+                             "COALESCE(totp_last_step, -1) FROM yw_accounts WHERE login = ?",
                              &st, err)) < 0)
         goto out;
     yw_stmt_bind_text(st, 1, login, strlen(login));
@@ -133,6 +171,12 @@ int yw_auth_login(struct yw_store *store, struct yw_ledger *ledger, struct yw_st
         failures = yw_stmt_column_int64(st, 3);
         if (yw_parse_int64(yw_stmt_column_text(st, 4), 0, INT64_MAX, &locked_until) < 0)
             locked_until = 0;
+        struct yw_str sealed = yw_stmt_column_text(st, 5);
+        if (sealed.n > 0 && sealed.n < sizeof(totp_sealed)) {
+            memcpy(totp_sealed, sealed.p, sealed.n);
+            totp_sealed[sealed.n] = '\0';
+        }
+        totp_last = yw_stmt_column_int64(st, 6);
     }
     yw_stmt_finalize(&st);
     yw_store_rollback(&txn);
@@ -147,6 +191,9 @@ int yw_auth_login(struct yw_store *store, struct yw_ledger *ledger, struct yw_st
     }
     /* The same work whether or not the account exists. */
     rc = yw_password_verify(password, found ? hash : dummy_hash);
+    /* An enrolled account also needs the current one-time code, used once. */
+    if (rc == YW_OK && found && totp_sealed[0] != '\0')
+        rc = check_totp(limits, login, totp_sealed, totp, now_ms, totp_last, &totp_step);
     if (!found || rc != YW_OK || strcmp(status, "active") != 0) {
         if (found) {
             bool lock = failures + 1 >= limits->max_failures;
@@ -171,7 +218,8 @@ int yw_auth_login(struct yw_store *store, struct yw_ledger *ledger, struct yw_st
         }
         slow_down((int)failures + 1);
         rc = yw_err_set(err, YW_EAUTH, NULL,
-                        "登录名或密码错误 / the login or the password is wrong");
+                        "登录名、密码或动态码错误 / the login, the password or the one-time code "
+                        "is wrong");
         goto out;
     }
 
@@ -201,6 +249,7 @@ int yw_auth_login(struct yw_store *store, struct yw_ledger *ledger, struct yw_st
                          "UPDATE yw_accounts SET failed_logins = 0, locked_until = NULL WHERE "
                          "login = ?",
                          reset, 1, NULL, 0, err)) < 0 ||
+        (totp_step >= 0 && (rc = record_totp_step(txn, login, totp_step, err)) < 0) ||
         (rc = exec_bound(txn,
                          "INSERT INTO yw_sessions (token_hash, login, csrf, remote, created_ms, "
                          "seen_ms) VALUES (?, ?, ?, ?, ?, ?)",
@@ -226,7 +275,7 @@ out:
 }
 
 int yw_auth_session(struct yw_store *store, struct yw_str token, int64_t now_ms,
-                    const struct yw_session_limits *limits, struct yw_principal *who,
+                    const struct yw_auth_config *limits, struct yw_principal *who,
                     char csrf_out[YW_CSRF_TOKEN_SIZE], struct yw_err *err)
 {
     char digest[2 * YW_HASH_SIZE + 1];
@@ -302,6 +351,64 @@ int yw_auth_logout(struct yw_store *store, struct yw_str token, struct yw_err *e
         (rc = exec_bound(txn, "DELETE FROM yw_sessions WHERE token_hash = ?", text, 1, NULL, 0,
                          err)) == YW_OK)
         rc = yw_store_commit(&txn, err);
+    yw_store_rollback(&txn);
+    return rc;
+}
+
+int yw_auth_totp(struct yw_store *store, struct yw_ledger *ledger, const struct yw_auth_config *cfg,
+                 struct yw_str login, bool disable, const char *actor, char uri_out[512],
+                 struct yw_err *err)
+{
+    uint8_t secret[YW_TOTP_SECRET_SIZE], sealed[YW_TOTP_SECRET_SIZE + YW_SEAL_OVERHEAD];
+    char login_c[65], sealed_b64[128], masked[65];
+    struct yw_txn *txn = NULL;
+    struct yw_stmt *st = NULL;
+    size_t sealed_n = 0;
+    uint64_t index;
+    int rc;
+
+    if (login.n == 0 || login.n >= sizeof(login_c))
+        return yw_err_set(err, YW_ENOTFOUND, "login", "没有这个账户 / no such account");
+    memcpy(login_c, login.p, login.n);
+    login_c[login.n] = '\0';
+    uri_out[0] = '\0';
+    if (!disable) {
+        if (yw_random(secret, sizeof(secret)) < 0 ||
+            yw_seal(cfg->profile, cfg->seal_key, login_c, strlen(login_c), secret, sizeof(secret),
+                    sealed, sizeof(sealed), &sealed_n) < 0) {
+            rc = yw_err_set(err, YW_ECRYPTO, NULL, "cannot seal the secret");
+            goto out;
+        }
+        yw_base64(sealed, sealed_n, sealed_b64);
+        if ((rc = yw_totp_uri(yw_str_c(login_c), secret, sizeof(secret), uri_out, 512, err)) < 0)
+            goto out;
+    }
+    if ((rc = yw_store_begin(store, YW_TXN_WRITE, &txn, err)) < 0 ||
+        (rc = yw_txn_prepare(txn,
+                             "UPDATE yw_accounts SET totp_secret = ?, totp_last_step = NULL "
+                             "WHERE login = ? AND status = 'active'",
+                             &st, err)) < 0)
+        goto out;
+    if (!disable)
+        yw_stmt_bind_text(st, 1, sealed_b64, strlen(sealed_b64));
+    yw_stmt_bind_text(st, 2, login_c, strlen(login_c));
+    if ((rc = yw_stmt_step(st, err)) < 0)
+        goto out;
+    if (yw_stmt_changes(st) == 0) {
+        rc = yw_err_set(err, YW_ENOTFOUND, "login", "没有这个在用的账户 / no such active account");
+        goto out;
+    }
+    yw_stmt_finalize(&st);
+    if ((rc = yw_store_commit(&txn, err)) < 0)
+        goto out;
+    yw_account_mask_login(login_c, masked);
+    rc = yw_ledger_event(ledger, disable ? "account.totp.disable" : "account.totp.enable",
+                         json_pack("{s:s, s:s}", "actor", actor, "login", masked), &index, err);
+out:
+    if (rc < 0)
+        uri_out[0] = '\0';
+    explicit_bzero(secret, sizeof(secret));
+    yw_stmt_finalize(&st);
     yw_store_rollback(&txn);
     return rc;
 }

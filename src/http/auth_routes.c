@@ -25,7 +25,7 @@ static int session_cookie(struct yw_response *res, const char *token, int max_ag
 
 int yw__post_login(struct yw_request *req, struct yw_response *res, struct yw_err *err)
 {
-    struct yw_session_limits limits = yw__session_limits(req->ctx);
+    struct yw_auth_config limits;
     char token[YW_SESSION_TOKEN_SIZE], csrf[YW_CSRF_TOKEN_SIZE];
     struct yw_principal who;
     const char *key;
@@ -34,18 +34,22 @@ int yw__post_login(struct yw_request *req, struct yw_response *res, struct yw_er
 
     json_object_foreach(req->json, key, value)
     {
-        if (strcmp(key, "login") != 0 && strcmp(key, "password") != 0)
+        if (strcmp(key, "login") != 0 && strcmp(key, "password") != 0 && strcmp(key, "totp") != 0)
             return yw_err_set(err, YW_EINVAL, key, "未知字段 / unknown field \"%s\"", key);
         if (!json_is_string(value))
             return yw_err_set(err, YW_EINVAL, key, "%s 须为字符串 / %s must be a string", key, key);
     }
     json_t *login = json_object_get(req->json, "login");
     json_t *password = json_object_get(req->json, "password");
+    json_t *totp = json_object_get(req->json, "totp");
+    if ((rc = yw_node_auth_config(req->ctx, &limits)) < 0)
+        return yw_err_set(err, rc, NULL, "cannot derive the session keys");
     rc = yw_auth_login(
         req->ctx->store, req->ctx->ledger,
         (struct yw_str){json_string_value(login), login ? json_string_length(login) : 0},
         (struct yw_str){json_string_value(password), password ? json_string_length(password) : 0},
-        req->session, req->remote, yw_now_ms(), &limits, token, csrf, &who, err);
+        (struct yw_str){json_string_value(totp), totp ? json_string_length(totp) : 0}, req->session,
+        req->remote, yw_now_ms(), &limits, token, csrf, &who, err);
     if (rc < 0)
         return rc;
     if (session_cookie(res, token, req->ctx->config.session_max_s) < 0)

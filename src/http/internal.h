@@ -109,9 +109,6 @@ const char *yw__web_etag(struct yw_http_server *srv, size_t asset_index);
 int yw__query_u64(struct yw_request *req, const char *name, uint64_t min, uint64_t max,
                   bool required, uint64_t *out, struct yw_err *err) YW_MUST_USE;
 
-/* The session limits from the configuration. */
-struct yw_session_limits yw__session_limits(const struct yw_ctx *ctx);
-
 /* Sign-in routes (auth_routes.c). */
 int yw__post_login(struct yw_request *req, struct yw_response *res, struct yw_err *err);
 int yw__post_logout(struct yw_request *req, struct yw_response *res, struct yw_err *err);

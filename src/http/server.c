@@ -295,7 +295,7 @@ static bool changes_state(const char *method)
 static int resolve_principal(struct request_state *rs)
 {
     struct yw_request *req = &rs->req;
-    struct yw_session_limits limits = yw__session_limits(req->ctx);
+    struct yw_auth_config limits;
     int rc;
 
     const char *auth =
@@ -309,6 +309,8 @@ static int resolve_principal(struct request_state *rs)
     }
     if (req->session.n == 0)
         return YW_OK;
+    if ((rc = yw_node_auth_config(req->ctx, &limits)) < 0)
+        return yw_err_set(&rs->err, rc, NULL, "cannot derive the session keys");
     rc = yw_auth_session(req->ctx->store, req->session, yw_now_ms(), &limits, &req->principal,
                          req->csrf, &rs->err);
     if (rc == YW_EAUTH)
@@ -720,11 +722,4 @@ void yw_http_stop(struct yw_http_server *srv)
     yw_log(YW_LOG_INFO, "http_stopped", "\"unfinished_requests\":%d", left);
     free(srv->etags);
     free(srv);
-}
-
-struct yw_session_limits yw__session_limits(const struct yw_ctx *ctx)
-{
-    return (struct yw_session_limits){
-        (int64_t)ctx->config.session_idle_s * 1000, (int64_t)ctx->config.session_max_s * 1000,
-        ctx->config.login_failures, (int64_t)ctx->config.lockout_s * 1000};
 }

@@ -556,3 +556,14 @@ int yw_node_record_stop(struct yw_ctx *ctx, const char *reason, struct yw_err *e
                                      (json_int_t)((yw_now_ms() - ctx->started_ms) / 1000)),
                            &index, err);
 }
+
+int yw_node_auth_config(const struct yw_ctx *ctx, struct yw_auth_config *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->idle_ms = (int64_t)ctx->config.session_idle_s * 1000;
+    out->max_ms = (int64_t)ctx->config.session_max_s * 1000;
+    out->max_failures = ctx->config.login_failures;
+    out->lockout_ms = (int64_t)ctx->config.lockout_s * 1000;
+    out->profile = ctx->profile;
+    return yw_key_derive_secret(ctx->key, "yiwang totp seal v1", out->seal_key);
+}

@@ -13,6 +13,7 @@
 #include <limits.h>
 
 #include "crypto/crypto.h"
+#include "directory/directory.h"
 #include "ledger/ledger.h"
 #include "store/store.h"
 #include "util/util.h"
@@ -90,6 +91,10 @@ int yw_node_open_ledger(struct yw_ctx *ctx, struct yw_err *err) YW_MUST_USE;
  * by node.config when that digest changed since the last start; node.stop. */
 int yw_node_record_start(struct yw_ctx *ctx, struct yw_err *err) YW_MUST_USE;
 int yw_node_record_stop(struct yw_ctx *ctx, const char *reason, struct yw_err *err) YW_MUST_USE;
+
+/* Session limits from the configuration and the key sealing stored TOTP
+ * secrets, derived from the node's key. */
+int yw_node_auth_config(const struct yw_ctx *ctx, struct yw_auth_config *out) YW_MUST_USE;
 
 /* The node's verifier key (C2SP note vkey) for its ledger checkpoints. */
 int yw_node_vkey(const struct yw_ctx *ctx, char *out, size_t out_size) YW_MUST_USE;
