@@ -218,3 +218,93 @@ int yw__delete_key(struct yw_request *req, struct yw_response *res, struct yw_er
     res->data = "";
     return YW_OK;
 }
+
+/* Splits "<name>/<verb>" (what a route's final "*" matched). */
+static int split_action(struct yw_str rest, struct yw_str *name, struct yw_str *verb,
+                        struct yw_err *err)
+{
+    const char *slash = NULL;
+    for (size_t i = 0; i < rest.n; i++)
+        if (rest.p[i] == '/')
+            slash = rest.p + i;
+    if (slash == NULL || slash == rest.p || slash == rest.p + rest.n - 1)
+        return yw_err_set(err, YW_ENOTFOUND, NULL, "没有这个地址 / no such route");
+    *name = (struct yw_str){rest.p, (size_t)(slash - rest.p)};
+    *verb = (struct yw_str){slash + 1, rest.n - (size_t)(slash - rest.p) - 1};
+    return YW_OK;
+}
+
+static struct yw_str body_str(const json_t *body, const char *name)
+{
+    json_t *v = json_object_get(body, name);
+    return json_is_string(v) ? (struct yw_str){json_string_value(v), json_string_length(v)}
+                             : (struct yw_str){NULL, 0};
+}
+
+/* POST /v1/orgs/{code}/move {"parent": "…" | null}, …/close {"reason": "…"}. */
+int yw__post_org_action(struct yw_request *req, struct yw_response *res, struct yw_err *err)
+{
+    struct yw_str code, verb;
+    char actor[96];
+    struct yw_org o;
+    int rc;
+
+    if ((rc = split_action(req->rest, &code, &verb, err)) < 0)
+        return rc;
+    actor_of(req, actor);
+    if (yw_str_eq_c(verb, "move")) {
+        static const char *const members[] = {"parent", NULL};
+        if ((rc = only_members(req->json, members, err)) < 0 ||
+            (rc = yw_org_move(req->ctx->store, req->ctx->ledger, code,
+                              body_str(req->json, "parent"), actor, err)) < 0)
+            return rc;
+    } else if (yw_str_eq_c(verb, "close")) {
+        static const char *const members[] = {"reason", NULL};
+        if ((rc = only_members(req->json, members, err)) < 0 ||
+            (rc = yw_org_close(req->ctx->store, req->ctx->ledger, code,
+                               body_str(req->json, "reason"), actor, err)) < 0)
+            return rc;
+    } else {
+        return yw_err_set(err, YW_ENOTFOUND, NULL, "没有这个操作 / no such action");
+    }
+    if ((rc = yw_org_get(req->ctx->store, code, &o, err)) < 0)
+        return rc;
+    res->json = yw_org_json(&o);
+    return res->json ? YW_OK : YW_ENOMEM;
+}
+
+/* POST /v1/accounts/{login}/grant|revoke {"role": "…"}, …/disable {"reason": "…"}. */
+int yw__post_account_action(struct yw_request *req, struct yw_response *res, struct yw_err *err)
+{
+    struct yw_str login, verb;
+    char actor[96];
+    int rc;
+
+    if ((rc = split_action(req->rest, &login, &verb, err)) < 0)
+        return rc;
+    actor_of(req, actor);
+    bool grant = yw_str_eq_c(verb, "grant");
+    if (grant || yw_str_eq_c(verb, "revoke")) {
+        static const char *const members[] = {"role", NULL};
+        struct yw_str role = body_str(req->json, "role");
+        if ((rc = only_members(req->json, members, err)) < 0)
+            return rc;
+        if (role.n == 0)
+            return yw_err_set(err, YW_EINVAL, "role", "须指定角色 / a role is required");
+        rc = yw_account_role(req->ctx->store, req->ctx->ledger, login, role, grant, actor, err);
+    } else if (yw_str_eq_c(verb, "disable")) {
+        static const char *const members[] = {"reason", NULL};
+        if ((rc = only_members(req->json, members, err)) < 0)
+            return rc;
+        rc = yw_account_disable(req->ctx->store, req->ctx->ledger, login,
+                                body_str(req->json, "reason"), actor, err);
+    } else {
+        return yw_err_set(err, YW_ENOTFOUND, NULL, "没有这个操作 / no such action");
+    }
+    if (rc < 0 || (rc = yw_account_list(req->ctx->store, login, &res->json, err)) < 0)
+        return rc;
+    json_t *one = json_incref(json_array_get(res->json, 0));
+    json_decref(res->json);
+    res->json = one;
+    return YW_OK;
+}

@@ -122,6 +122,8 @@ int yw__post_accounts(struct yw_request *req, struct yw_response *res, struct yw
 int yw__get_keys(struct yw_request *req, struct yw_response *res, struct yw_err *err);
 int yw__post_keys(struct yw_request *req, struct yw_response *res, struct yw_err *err);
 int yw__delete_key(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__post_org_action(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__post_account_action(struct yw_request *req, struct yw_response *res, struct yw_err *err);
 
 /* Handlers of the ledger's public routes (ledger_routes.c). */
 int yw__get_checkpoint(struct yw_request *req, struct yw_response *res, struct yw_err *err);

@@ -27,8 +27,10 @@ MATRIX = {
     ("GET", "/v1/auth/me"): SIGNED_IN,
     ("GET", "/v1/orgs"): DIRECTORY_READERS,
     ("POST", "/v1/orgs"): {"node_admin"},
+    ("POST", "/v1/orgs/*"): {"node_admin"},
     ("GET", "/v1/accounts"): {"node_admin", "auditor"},
     ("POST", "/v1/accounts"): {"node_admin"},
+    ("POST", "/v1/accounts/*"): {"node_admin"},
     ("GET", "/v1/keys"): {"node_admin", "auditor"},
     ("POST", "/v1/keys"): {"node_admin"},
     ("DELETE", "/v1/keys/*"): {"node_admin"},
@@ -47,6 +49,8 @@ MATRIX = {
 # A concrete path for each pattern; bodies are empty objects, which an allowed
 # caller gets a 400 for and a refused one a 401/403 before the body matters.
 PATHS = {"/v1/keys/*": "/v1/keys/ywk_0000000000000000?reason=matrix",
+         "/v1/orgs/*": "/v1/orgs/no.such.org/close",
+         "/v1/accounts/*": "/v1/accounts/no.such.account/disable",
          "/assets/*": "/assets/style.css",
          "/v1/ledger/entries": "/v1/ledger/entries?start=0&count=1"}
 

@@ -111,6 +111,22 @@ class Demo(harness.unittest.TestCase):
         self.assertEqual(status, 204)
         status, _, _ = node.request("GET", "/v1/auth/me", headers={"Authorization": "Bearer " + token})
         self.assertEqual(status, 401)
+        # Roles, moves and closures over HTTP.
+        def post(path, body, headers=admin):
+            status, _, data = node.request("POST", path, body=json.dumps(body).encode(), headers=headers)
+            return status, json.loads(data) if data else None
+        status, body = post("/v1/accounts/li.tjj/grant", {"role": "auditor"})
+        self.assertEqual((status, body["roles"]), (200, ["auditor", "data_steward"]))
+        self.assertEqual(post("/v1/accounts/li.tjj/grant", {"role": "citizen"})[0], 400)
+        self.assertEqual(post("/v1/accounts/li.tjj/revoke", {"role": "auditor"})[0], 200)
+        self.assertEqual(post("/v1/accounts/li.tjj/promote", {"role": "auditor"})[0], 404)
+        self.assertEqual(post("/v1/accounts/li.tjj/disable", {"reason": "调离"})[1]["status"], "disabled")
+        self.assertEqual(post("/v1/orgs/ql.tjj/move", {"parent": None})[1]["parent"], None)
+        self.assertEqual(post("/v1/orgs/ql.tjj/move", {"parent": "ql.qc.gov"})[0], 400)  # a province body under a city
+        self.assertEqual(post("/v1/orgs/ql.tjj/close", {})[0], 400)  # a reason is needed
+        status, body = post("/v1/orgs/ql.tjj/close", {"reason": "机构改革"})
+        self.assertEqual((status, body["status"]), (200, "closed"))
+        self.assertEqual(post("/v1/orgs/ql.tjj/close", {"reason": "again"}, headers=auditor)[0], 403)
 
 
 if __name__ == "__main__":
