@@ -15,4 +15,9 @@ int yw__dir_check_text(const char *text, size_t max_chars, bool required, const 
 int yw__dir_copy(char *dst, size_t size, const char *src, const char *field,
                  struct yw_err *err) YW_MUST_USE;
 
+struct yw_txn;
+struct yw_principal;
+/* Reads the power list of who->org into who (none when org is empty). */
+int yw__load_powers(struct yw_txn *txn, struct yw_principal *who, struct yw_err *err) YW_MUST_USE;
+
 #endif

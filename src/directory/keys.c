@@ -304,6 +304,8 @@ int yw_key_authenticate(struct yw_store *store, struct yw_str token, const char 
     }
     int64_t last = yw_stmt_column_int64(st, 5);
     yw_stmt_finalize(&st);
+    if ((rc = yw__load_powers(txn, who, err)) < 0)
+        goto out;
     if (now_ms - last > 60000) {
         if ((rc = yw_txn_prepare(txn, "UPDATE yw_api_keys SET last_used_ms = ? WHERE id = ?", &st,
                                  err)) < 0)

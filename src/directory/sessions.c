@@ -1,5 +1,6 @@
 /* Sign-in, lockout and sessions. */
 #include "directory.h"
+#include "internal.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -65,7 +66,7 @@ static int load_roles(struct yw_txn *txn, struct yw_principal *who, struct yw_er
     while (rc >= 0 && (rc = yw_stmt_step(st, err)) == 1)
         who->roles |= yw_policy_role(yw_stmt_column_text(st, 0));
     yw_stmt_finalize(&st);
-    return rc < 0 ? rc : YW_OK;
+    return rc < 0 ? rc : yw__load_powers(txn, who, err);
 }
 
 static int exec_bound(struct yw_txn *txn, const char *sql, const char *const *text, size_t n_text,

@@ -11,8 +11,12 @@ static json_t *principal_json(const struct yw_principal *who, const char *csrf)
     for (unsigned bit = 1; roles != NULL && bit != 0 && bit <= YW_ROLE_CITIZEN; bit <<= 1)
         if (who->roles & bit)
             json_array_append_new(roles, json_string(yw_policy_role_name(bit)));
-    return json_pack("{s:s, s:s?, s:o, s:s}", "login", masked, "org", who->org[0] ? who->org : NULL,
-                     "roles", roles, "csrf_token", csrf);
+    json_t *powers = json_array();
+    for (int i = 0; powers != NULL && i < who->n_powers; i++)
+        json_array_append_new(powers, json_string(who->powers[i]));
+    return json_pack("{s:s, s:s?, s:o, s:o, s:s}", "login", masked, "org",
+                     who->org[0] ? who->org : NULL, "roles", roles, "powers", powers, "csrf_token",
+                     csrf);
 }
 
 static int session_cookie(struct yw_response *res, const char *token, int max_age)

@@ -18,21 +18,31 @@ static const struct {
     {"citizen", YW_ROLE_CITIZEN},
 };
 
-/* Which roles may perform each action. An action absent here is denied to
- * everyone but YW_ACTION_PUBLIC. */
+/* Which roles may perform each action, and whether the organisation must
+ * also hold the action on its power list. An action absent here is denied
+ * to everyone but YW_ACTION_PUBLIC. */
+enum { ROLE_ONLY = 0, NEEDS_POWER = 1 };
 static const struct {
     const char *action;
     unsigned roles;
+    int power;
 } grants[] = {
-    {"node.update", YW_ROLE_NODE_ADMIN},
+    {"node.update", YW_ROLE_NODE_ADMIN, ROLE_ONLY},
     /* The directory: admins change it; the CDO, stewards and auditors read it. */
-    {"orgs.read", YW_ROLE_NODE_ADMIN | YW_ROLE_CDO | YW_ROLE_DATA_STEWARD | YW_ROLE_AUDITOR |
-                      YW_ROLE_APPROVER | YW_ROLE_SUPERVISOR},
-    {"orgs.write", YW_ROLE_NODE_ADMIN},
-    {"accounts.read", YW_ROLE_NODE_ADMIN | YW_ROLE_AUDITOR},
-    {"accounts.write", YW_ROLE_NODE_ADMIN},
-    {"keys.read", YW_ROLE_NODE_ADMIN | YW_ROLE_AUDITOR},
-    {"keys.write", YW_ROLE_NODE_ADMIN},
+    {"orgs.read",
+     YW_ROLE_NODE_ADMIN | YW_ROLE_CDO | YW_ROLE_DATA_STEWARD | YW_ROLE_AUDITOR | YW_ROLE_APPROVER |
+         YW_ROLE_SUPERVISOR,
+     ROLE_ONLY},
+    {"orgs.write", YW_ROLE_NODE_ADMIN, ROLE_ONLY},
+    {"accounts.read", YW_ROLE_NODE_ADMIN | YW_ROLE_AUDITOR, ROLE_ONLY},
+    {"accounts.write", YW_ROLE_NODE_ADMIN, ROLE_ONLY},
+    {"keys.read", YW_ROLE_NODE_ADMIN | YW_ROLE_AUDITOR, ROLE_ONLY},
+    {"keys.write", YW_ROLE_NODE_ADMIN, ROLE_ONLY},
+    /* Government powers: the role and the organisation's power list. */
+    {"catalog.publish", YW_ROLE_DATA_STEWARD | YW_ROLE_CDO, NEEDS_POWER},
+    {"case.accept", YW_ROLE_WINDOW_CLERK | YW_ROLE_APPROVER, NEEDS_POWER},
+    {"case.approve", YW_ROLE_APPROVER, NEEDS_POWER},
+    {"supervision.claim", YW_ROLE_SUPERVISOR, NEEDS_POWER},
 };
 
 unsigned yw_policy_role(struct yw_str name)
@@ -63,8 +73,17 @@ int yw_policy_decide(const struct yw_principal *who, const char *action,
         return yw_err_set(err, YW_EAUTH, NULL, "请先登录 / sign-in required for %s", action);
     if (strcmp(action, YW_ACTION_SELF) == 0)
         return YW_OK;
-    for (size_t i = 0; i < sizeof(grants) / sizeof(grants[0]); i++)
-        if (strcmp(action, grants[i].action) == 0 && (who->roles & grants[i].roles) != 0)
+    for (size_t i = 0; i < sizeof(grants) / sizeof(grants[0]); i++) {
+        if (strcmp(action, grants[i].action) != 0 || (who->roles & grants[i].roles) == 0)
+            continue;
+        if (grants[i].power == ROLE_ONLY)
             return YW_OK;
+        for (int k = 0; k < who->n_powers && k < YW_POWERS_MAX; k++)
+            if (strcmp(who->powers[k], action) == 0)
+                return YW_OK;
+        return yw_err_set(err, YW_EPERM, NULL,
+                          "本机构的权力清单中没有 %s / %s is not on the organisation's power list",
+                          action, action);
+    }
     return yw_err_set(err, YW_EPERM, NULL, "无权执行 %s / not permitted: %s", action, action);
 }

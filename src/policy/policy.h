@@ -5,8 +5,9 @@
  * The decision is data: a static table says which roles may perform which
  * action (policy.c); the principal carries its roles, resolved from the
  * directory at each request, so a grant or revocation takes effect at once.
- * Organisation-scoped powers (权力清单) join the same function as the domain
- * modules that need them arrive.
+ * Actions that exercise a government power (publishing a catalog resource,
+ * approving a case …) also need the principal's organisation to hold that
+ * action on its power list (权力清单): a role alone is not enough.
  */
 #ifndef YW_POLICY_H
 #define YW_POLICY_H
@@ -38,11 +39,16 @@ enum yw_role {
     YW_ROLE_CITIZEN = 1 << 9
 };
 
+#define YW_POWERS_MAX 32
+
 struct yw_principal {
     enum yw_principal_kind kind;
     char login[65];
     char org[65];
     unsigned roles; /* enum yw_role bits */
+    /* The organisation's power list (权力清单), read with the roles. */
+    int n_powers;
+    char powers[YW_POWERS_MAX][65];
 };
 
 /* The role's bit for its name ("node_admin"), 0 for none. */

@@ -46,6 +46,8 @@ class Demo(harness.unittest.TestCase):
                 with self.subTest(role=role):
                     self.assertEqual(status, 200, data)
                     self.assertEqual(json.loads(data)["roles"], [role])
+                    if role == "approver":  # 行政审批局's power list comes with the principal
+                        self.assertEqual(json.loads(data)["powers"], ["case.accept", "case.approve"])
             status, _, data = node.request("GET", "/v1/auth/me",
                                            headers={"Authorization": "Bearer " + token})
             self.assertEqual((status, json.loads(data)["roles"]), (200, ["data_steward"]))

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -50,9 +51,35 @@ static void test_roles(void **state)
     assert_null(yw_policy_role_name(3));
 }
 
+static void test_power_list(void **state)
+{
+    struct yw_principal approver = {.kind = YW_PRINCIPAL_ACCOUNT, .roles = YW_ROLE_APPROVER};
+    struct yw_principal supervisor = {.kind = YW_PRINCIPAL_ACCOUNT,
+                                      .roles = YW_ROLE_SUPERVISOR,
+                                      .n_powers = 1,
+                                      .powers = {"case.approve"}};
+    struct yw_err err = {0};
+    (void)state;
+
+    /* The role alone is not enough for a government power … */
+    assert_int_equal(yw_policy_decide(&approver, "case.approve", NULL, &err), YW_EPERM);
+    assert_non_null(strstr(err.message, "power list"));
+    /* … nor is the power without the role … */
+    assert_int_equal(yw_policy_decide(&supervisor, "case.approve", NULL, &err), YW_EPERM);
+    /* … both together are. */
+    approver.n_powers = 2;
+    (void)yw_copy(approver.powers[0], sizeof(approver.powers[0]), "case.accept");
+    (void)yw_copy(approver.powers[1], sizeof(approver.powers[1]), "case.approve");
+    assert_int_equal(yw_policy_decide(&approver, "case.approve", NULL, &err), YW_OK);
+    assert_int_equal(yw_policy_decide(&approver, "case.accept", NULL, &err), YW_OK);
+    /* A power on the list grants nothing the role table does not. */
+    assert_int_equal(yw_policy_decide(&approver, "catalog.publish", NULL, &err), YW_EPERM);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_decisions),
-                                       cmocka_unit_test(test_roles)};
+                                       cmocka_unit_test(test_roles),
+                                       cmocka_unit_test(test_power_list)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
