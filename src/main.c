@@ -656,6 +656,23 @@ static int cmd_org(int argc, char **argv)
     return rc;
 }
 
+/* "--role R" or "--role=R", which may repeat: 1 when argv[*i] was one (and
+ * its value taken), 0 when it was something else, -1 on bad usage. */
+static int take_role(int argc, char **argv, int *i, const char *roles[16], size_t *n_roles)
+{
+    const char *arg = argv[*i];
+    if (strcmp(arg, "--role") != 0 && strncmp(arg, "--role=", 7) != 0)
+        return 0;
+    const char *v = arg[6] == '=' ? arg + 7 : (*i + 1 < argc ? argv[++*i] : NULL);
+    if (v == NULL || *n_roles + 1 >= 16) {
+        usage_error("%s", "--role needs a value (at most 15 roles)");
+        return -1;
+    }
+    roles[(*n_roles)++] = v;
+    roles[*n_roles] = NULL;
+    return 1;
+}
+
 /* ---- yiwang account ------------------------------------------------------ */
 
 static const char usage_account[] =
@@ -718,6 +735,7 @@ static int cmd_account(int argc, char **argv)
     const char *roles[16] = {NULL};
     size_t n_roles = 0;
     bool password_stdin = false, totp_off = false;
+    int taken;
     struct yw_ctx *ctx = NULL;
     struct yw_err err = {0};
     char actor[96], password[YW_PASSWORD_MAX_BYTES + 2] = "";
@@ -737,11 +755,9 @@ static int cmd_account(int argc, char **argv)
             password_stdin = true;
         } else if (strcmp(argv[i], "--disable") == 0) {
             totp_off = true;
-        } else if (strcmp(argv[i], "--role") == 0 || strncmp(argv[i], "--role=", 7) == 0) {
-            const char *v = argv[i][6] == '=' ? argv[i] + 7 : (i + 1 < argc ? argv[++i] : NULL);
-            if (v == NULL || n_roles + 1 >= sizeof(roles) / sizeof(roles[0]))
-                return usage_error("%s", "--role needs a value (at most 15 roles)");
-            roles[n_roles++] = v;
+        } else if ((taken = take_role(argc, argv, &i, roles, &n_roles)) != 0) {
+            if (taken < 0)
+                return EXIT_USAGE;
         } else if (n < 48) {
             rest[n++] = argv[i];
         } else {
@@ -847,7 +863,7 @@ static int cmd_key(int argc, char **argv)
     struct yw_err err = {0};
     char actor[96], token[YW_API_KEY_TOKEN_SIZE];
     char *rest[32];
-    int n = 0, rc;
+    int n = 0, rc, taken;
 
     if (argc < 1 || is_help(argv[0])) {
         fputs(usage_key, argc < 1 ? stderr : stdout);
@@ -857,11 +873,9 @@ static int cmd_key(int argc, char **argv)
     if (strcmp(sub, "create") && strcmp(sub, "list") && strcmp(sub, "revoke"))
         return usage_error("unknown key subcommand \"%s\"", sub);
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--role") == 0 || strncmp(argv[i], "--role=", 7) == 0) {
-            const char *v = argv[i][6] == '=' ? argv[i] + 7 : (i + 1 < argc ? argv[++i] : NULL);
-            if (v == NULL || n_roles + 1 >= sizeof(roles) / sizeof(roles[0]))
-                return usage_error("%s", "--role needs a value (at most 15 roles)");
-            roles[n_roles++] = v;
+        if ((taken = take_role(argc, argv, &i, roles, &n_roles)) != 0) {
+            if (taken < 0)
+                return EXIT_USAGE;
         } else if (n < 32) {
             rest[n++] = argv[i];
         } else {
