@@ -466,6 +466,15 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
             return send_error(srv, rs, conn, 405, "method_not_allowed",
                               "不支持该请求方法 / method not allowed for this route", NULL, allow);
 
+        /* Nobody to authorise: a route that is not public is refused before
+         * its body is read, let alone parsed. */
+        if ((rs->req.route->permission == NULL ||
+             strcmp(rs->req.route->permission, YW_ACTION_PUBLIC) != 0) &&
+            rs->req.session.n == 0 &&
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION) ==
+                NULL)
+            return send_error(srv, rs, conn, 401, "unauthenticated", "请先登录 / sign-in required",
+                              NULL, NULL);
         const char *len =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         int64_t declared = 0;

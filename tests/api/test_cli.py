@@ -201,9 +201,9 @@ class Serve(harness.unittest.TestCase):
     def test_graceful_stop_finishes_requests_in_flight(self):
         self.node.start()
         host, port = self.node.host_port
-        body = b'{"name": "in flight"}'
+        body = b'{"login": "in.flight", "password": "not-a-real-one"}'
         s = socket.create_connection((host, port), timeout=10)
-        s.sendall(b"PATCH /v1/node HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        s.sendall(b"POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                   b"Content-Length: %d\r\n\r\n" % len(body) + body[:5])
         time.sleep(0.3)
         self.node.proc.send_signal(signal.SIGTERM)

@@ -90,8 +90,9 @@ class HttpCore(harness.unittest.TestCase):
     # ---- bodies: every bad input is refused and nothing is written ----
 
     def patch(self, body, content_type="application/json"):
+        """Sign-in is public and takes JSON: the body checks are tested there."""
         headers = {"Content-Type": content_type} if content_type else {}
-        return self.node.request("PATCH", "/v1/node", body=body, headers=headers)
+        return self.node.request("POST", "/v1/auth/login", body=body, headers=headers)
 
     def test_rejected_bodies_write_nothing(self):
         before = self.node.db.snapshot()
@@ -104,7 +105,7 @@ class HttpCore(harness.unittest.TestCase):
             (b'{"name": "\xed\xa0\x80"}', 400, "invalid_utf8"),       # a UTF-16 surrogate
             (b'{"name": "\\u0000"}', 400, "malformed_json"),           # NUL inside a string
             (b'', 400, "body_required"),
-            (b'{"name": "renamed"}', 401, "unauthenticated"),         # well-formed, no account
+            (b'{"login": "nobody", "password": "x"}', 401, "unauthenticated"),  # no such account
         ]
         for body, want_status, want_code in cases:
             with self.subTest(body=body):
@@ -114,6 +115,10 @@ class HttpCore(harness.unittest.TestCase):
         self.assertError(status, data, 415, "unsupported_media_type")
         status, _, data = self.patch(b'{"name": "x"}', content_type=None)
         self.assertError(status, data, 415, "unsupported_media_type")
+        # A route that is not public, without credentials: 401 before the body is even read.
+        status, _, data = self.node.request("PATCH", "/v1/node", body=b'{"name": ',
+                                            headers={"Content-Type": "application/json"})
+        self.assertError(status, data, 401, "unauthenticated")
         self.assertEqual(self.node.db.snapshot(), before)
         status, body = self.node.get_json("/v1/node")
         self.assertEqual(body["name"], self.node.name)
@@ -123,20 +128,20 @@ class HttpCore(harness.unittest.TestCase):
         big = b'{"name": "' + b"a" * (MiB + 10) + b'"}'
         status, _, data = self.patch(big)
         self.assertError(status, data, 413, "body_too_large")
-        # Exactly at the limit is still read (and then refused for lack of an account).
-        at_limit = b'{"name": "' + b"a" * (MiB - 12) + b'"}'
+        # Exactly at the limit is still read (and then refused: no such login).
+        at_limit = b'{"login": "' + b"a" * (MiB - 13) + b'"}'
         self.assertEqual(len(at_limit), MiB)
         status, _, data = self.patch(at_limit)
-        self.assertError(status, data, 401, "unauthenticated")
+        self.assertError(status, data, 400, "invalid")
         # A huge declared body is answered at once, before it is sent.
-        raw = self.node.raw(b"PATCH /v1/node HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        raw = self.node.raw(b"POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                             b"Content-Length: 1000000000\r\n\r\n")
         self.assertEqual(status_line(raw), 413, raw[:200])
         self.assertEqual(self.node.db.snapshot(), before)
 
     def test_chunked_body_over_limit_413(self):
         chunk = b"a" * 65536
-        payload = (b"PATCH /v1/node HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        payload = (b"POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                    b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
         payload += b'%x\r\n{"name":"\r\n' % len(b'{"name":"')
         for _ in range(18):  # 1.125 MiB
