@@ -230,6 +230,13 @@ bool yw_password_needs_rehash(const char *encoded);
 int yw_password_check_strength(struct yw_str password, struct yw_str account_name,
                                struct yw_err *err) YW_MUST_USE;
 
+/* A new password from the CSPRNG that passes yw_password_check_strength for
+ * account_name: 16 characters from an alphabet without look-alikes (no 0/O,
+ * 1/l/I), so it can be read out or typed from paper. */
+#define YW_PASSWORD_GENERATED_SIZE 17 /* 16 characters and a NUL */
+int yw_password_generate(struct yw_str account_name,
+                         char out[YW_PASSWORD_GENERATED_SIZE]) YW_MUST_USE;
+
 #define YW_TOTP_SECRET_SIZE 20 /* what yw_random should make: 160 bits (RFC 4226 §4) */
 #define YW_TOTP_SECRET_MIN 16  /* RFC 4226 R6: at least 128 bits */
 #define YW_TOTP_SECRET_MAX 64

@@ -454,3 +454,22 @@ out:
     OPENSSL_cleanse(folded, n_chars * sizeof(folded[0]));
     return rc;
 }
+
+int yw_password_generate(struct yw_str account_name, char out[YW_PASSWORD_GENERATED_SIZE])
+{
+    static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+                                   "!@#%+=?";
+    for (int attempt = 0; attempt < 100; attempt++) {
+        uint8_t raw[YW_PASSWORD_GENERATED_SIZE - 1];
+        if (yw_random(raw, sizeof(raw)) < 0)
+            return YW_ECRYPTO;
+        /* 64 symbols: the modulo keeps every symbol equally likely. */
+        for (size_t i = 0; i < sizeof(raw); i++)
+            out[i] = alphabet[raw[i] % (sizeof(alphabet) - 1)];
+        out[sizeof(raw)] = '\0';
+        OPENSSL_cleanse(raw, sizeof(raw));
+        if (yw_password_check_strength(yw_str_c(out), account_name, NULL) == YW_OK)
+            return YW_OK;
+    }
+    return YW_EINTERNAL;
+}

@@ -99,24 +99,6 @@ static int complete_resident(const char *body17, char out[19])
     return YW_EINTERNAL;
 }
 
-/* A password that meets the strength rule, from the CSPRNG. */
-static int make_password(const char *login, char out[17])
-{
-    static const char alphabet[] =
-        "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!@#%+=?";
-    for (int attempt = 0; attempt < 100; attempt++) {
-        uint8_t raw[16];
-        if (yw_random(raw, sizeof(raw)) < 0)
-            return YW_ECRYPTO;
-        for (int i = 0; i < 16; i++)
-            out[i] = alphabet[raw[i] % (sizeof(alphabet) - 1)];
-        out[16] = '\0';
-        if (yw_password_check_strength(yw_str_c(out), yw_str_c(login), NULL) == YW_OK)
-            return YW_OK;
-    }
-    return YW_EINTERNAL;
-}
-
 int yw_demo_populate(struct yw_ctx *ctx, FILE *out, struct yw_err *err)
 {
     json_t *existing = NULL;
@@ -169,7 +151,7 @@ int yw_demo_populate(struct yw_ctx *ctx, FILE *out, struct yw_err *err)
                                     NULL,
                                     NULL,
                                     roles};
-        if ((rc = make_password(accounts[i].login, password)) < 0 ||
+        if ((rc = yw_password_generate(yw_str_c(accounts[i].login), password)) < 0 ||
             (rc = yw_account_create(ctx->store, ctx->ledger, &in, yw_str_c(password), ACTOR, login,
                                     err)) < 0)
             return rc;
@@ -181,7 +163,7 @@ int yw_demo_populate(struct yw_ctx *ctx, FILE *out, struct yw_err *err)
     struct yw_account_new citizen = {"citizen", NULL, "张晓岚", NULL,
                                      id_number, NULL, NULL,     citizen_roles};
     if (complete_resident("33010219900307123", id_number) < 0 ||
-        (rc = make_password(id_number, password)) < 0 ||
+        (rc = yw_password_generate(yw_str_c(id_number), password)) < 0 ||
         (rc = yw_account_create(ctx->store, ctx->ledger, &citizen, yw_str_c(password), ACTOR, login,
                                 err)) < 0)
         return rc < 0 ? rc : yw_err_set(err, YW_EINTERNAL, NULL, "no fictional identity number");

@@ -344,6 +344,19 @@ static void test_strength_limits(void **state)
                      YW_EINVAL);
 }
 
+static void test_generated(void **state)
+{
+    char a[YW_PASSWORD_GENERATED_SIZE], b[YW_PASSWORD_GENERATED_SIZE];
+    (void)state;
+    assert_int_equal(yw_password_generate(YW_STR_LIT("clerk"), a), YW_OK);
+    assert_int_equal(yw_password_generate(YW_STR_LIT("clerk"), b), YW_OK);
+    assert_int_equal(strlen(a), 16);
+    assert_string_not_equal(a, b);
+    assert_int_equal(yw_password_check_strength(yw_str_c(a), YW_STR_LIT("clerk"), NULL), YW_OK);
+    for (size_t i = 0; i < 16; i++)
+        assert_null(strchr("0O1lI", a[i]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -351,6 +364,7 @@ int main(void)
         cmocka_unit_test(test_known_vectors),     cmocka_unit_test(test_needs_rehash),
         cmocka_unit_test(test_malformed_encoded), cmocka_unit_test(test_size_cap),
         cmocka_unit_test(test_strength_table),    cmocka_unit_test(test_strength_limits),
+        cmocka_unit_test(test_generated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
