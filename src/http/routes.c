@@ -170,7 +170,7 @@ static const struct yw_route routes[] = {
      yw__get_inclusion, "RFC 9162 inclusion proof of an entry in a tree size"},
     {"GET", "/v1/ledger/proof/consistency", YW_ACTION_PUBLIC, YW_BODY_NONE, YW_EXEC_WORKER,
      yw__get_consistency, "RFC 9162 consistency proof between two tree sizes"},
-    {"GET", "/metrics", YW_ACTION_PUBLIC, YW_BODY_NONE, YW_EXEC_INLINE, get_metrics,
+    {"GET", "/metrics", "metrics.read", YW_BODY_NONE, YW_EXEC_WORKER, get_metrics,
      "Prometheus metrics: requests, latency, connections, database pool"},
     {"GET", "/v1/openapi.json", YW_ACTION_PUBLIC, YW_BODY_NONE, YW_EXEC_INLINE, get_openapi,
      "This API described in OpenAPI 3.1"},

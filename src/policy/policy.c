@@ -28,6 +28,9 @@ static const struct {
     int power;
 } grants[] = {
     {"node.update", YW_ROLE_NODE_ADMIN, ROLE_ONLY},
+    /* Traffic counts say who is busy when: operators and auditors only (a
+     * monitoring system uses an API key with the auditor role). */
+    {"metrics.read", YW_ROLE_NODE_ADMIN | YW_ROLE_AUDITOR, ROLE_ONLY},
     /* The directory: admins change it; the CDO, stewards and auditors read it. */
     {"orgs.read",
      YW_ROLE_NODE_ADMIN | YW_ROLE_CDO | YW_ROLE_DATA_STEWARD | YW_ROLE_AUDITOR | YW_ROLE_APPROVER |

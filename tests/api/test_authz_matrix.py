@@ -39,7 +39,7 @@ MATRIX = {
     ("GET", "/v1/ledger/entries"): EVERYONE,
     ("GET", "/v1/ledger/proof/inclusion"): EVERYONE,
     ("GET", "/v1/ledger/proof/consistency"): EVERYONE,
-    ("GET", "/metrics"): EVERYONE,
+    ("GET", "/metrics"): {"node_admin", "auditor"},
     ("GET", "/v1/openapi.json"): EVERYONE,
     ("GET", "/"): EVERYONE,
     ("GET", "/index.html"): EVERYONE,

@@ -171,7 +171,19 @@ class HttpCore(harness.unittest.TestCase):
         for _ in range(3):
             self.node.request("GET", "/v1/health")
         self.node.request("GET", "/v1/nope")
-        status, headers, data = self.node.request("GET", "/metrics")
+        # Metrics are for operators: a monitoring system's key with the auditor role.
+        self.assertEqual(self.node.request("GET", "/metrics")[0], 401)
+        d = self.node.dir
+        if harness.run_cli("org", "list", "--dir", d).stdout.strip() == "[]":
+            self.assertEqual(harness.run_cli("org", "add", "--dir", d, "--code", "ops", "--name",
+                                             "运维中心", "--level", "province", "--division",
+                                             "110000", "--kind", "other").returncode, 0)
+        r = harness.run_cli("key", "create", "--dir", d, "--name", "监控系统", "--org", "ops",
+                            "--role", "auditor")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        token = r.stdout.strip().splitlines()[-1]
+        status, headers, data = self.node.request("GET", "/metrics",
+                                                  headers={"Authorization": "Bearer " + token})
         self.assertEqual(status, 200)
         self.assertTrue(headers["content-type"].startswith("text/plain; version=0.0.4"))
         text = data.decode()
