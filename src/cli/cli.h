@@ -23,6 +23,11 @@ struct yw_cli_option {
 /* Prints "yiwang: <message> (see yiwang --help)" and returns YW_CLI_USAGE. */
 int yw_cli_usage_error(const char *fmt, ...) YW_PRINTF(1, 2);
 bool yw_cli_is_help(const char *arg);
+/* Takes the subcommand argv[0], which must be one of subs (NULL-terminated):
+ * true with *sub set; false with *status the exit status to return (0 after
+ * printing usage for --help, YW_CLI_USAGE when it is missing or unknown). */
+bool yw_cli_subcommand(int argc, char **argv, const char *usage, const char *const *subs,
+                       const char **sub, int *status);
 /* Parses options; 0, 1 when help was asked for (usage printed), or
  * YW_CLI_USAGE. */
 int yw_cli_parse_options(int argc, char **argv, struct yw_cli_option *specs, size_t n_specs,

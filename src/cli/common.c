@@ -99,3 +99,20 @@ int yw_cli_take_role(int argc, char **argv, int *i, const char *roles[16], size_
     roles[*n_roles] = NULL;
     return 1;
 }
+
+bool yw_cli_subcommand(int argc, char **argv, const char *usage, const char *const *subs,
+                       const char **sub, int *status)
+{
+    if (argc < 1 || yw_cli_is_help(argv[0])) {
+        fputs(usage, argc < 1 ? stderr : stdout);
+        *status = argc < 1 ? YW_CLI_USAGE : 0;
+        return false;
+    }
+    for (size_t i = 0; subs[i] != NULL; i++)
+        if (strcmp(argv[0], subs[i]) == 0) {
+            *sub = subs[i];
+            return true;
+        }
+    *status = yw_cli_usage_error("unknown subcommand \"%s\"", argv[0]);
+    return false;
+}

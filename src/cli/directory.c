@@ -52,14 +52,11 @@ int yw_cli_org(int argc, char **argv)
     char *rest[32];
     int n = 0, rc;
 
-    if (argc < 1 || yw_cli_is_help(argv[0])) {
-        fputs(usage_org, argc < 1 ? stderr : stdout);
-        return argc < 1 ? YW_CLI_USAGE : 0;
-    }
-    const char *sub = argv[0];
-    if (strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "move") &&
-        strcmp(sub, "close") && strcmp(sub, "power"))
-        return yw_cli_usage_error("unknown org subcommand \"%s\"", sub);
+    static const char *const subcommands[] = {"add",   "list",  "show", "move",
+                                              "close", "power", NULL};
+    const char *sub = NULL;
+    if (!yw_cli_subcommand(argc, argv, usage_org, subcommands, &sub, &rc))
+        return rc;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--all") == 0)
             all = true;
@@ -206,14 +203,11 @@ int yw_cli_account(int argc, char **argv)
     char *rest[48];
     int n = 0, rc;
 
-    if (argc < 1 || yw_cli_is_help(argv[0])) {
-        fputs(usage_account, argc < 1 ? stderr : stdout);
-        return argc < 1 ? YW_CLI_USAGE : 0;
-    }
-    const char *sub = argv[0];
-    if (strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "grant") &&
-        strcmp(sub, "revoke") && strcmp(sub, "disable") && strcmp(sub, "totp"))
-        return yw_cli_usage_error("unknown account subcommand \"%s\"", sub);
+    static const char *const subcommands[] = {"add",    "list",    "show", "grant",
+                                              "revoke", "disable", "totp", NULL};
+    const char *sub = NULL;
+    if (!yw_cli_subcommand(argc, argv, usage_account, subcommands, &sub, &rc))
+        return rc;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--password-stdin") == 0) {
             password_stdin = true;
@@ -332,13 +326,10 @@ int yw_cli_key(int argc, char **argv)
     char *rest[32];
     int n = 0, rc, taken;
 
-    if (argc < 1 || yw_cli_is_help(argv[0])) {
-        fputs(usage_key, argc < 1 ? stderr : stdout);
-        return argc < 1 ? YW_CLI_USAGE : 0;
-    }
-    const char *sub = argv[0];
-    if (strcmp(sub, "create") && strcmp(sub, "list") && strcmp(sub, "revoke"))
-        return yw_cli_usage_error("unknown key subcommand \"%s\"", sub);
+    static const char *const subcommands[] = {"create", "list", "revoke", NULL};
+    const char *sub = NULL;
+    if (!yw_cli_subcommand(argc, argv, usage_key, subcommands, &sub, &rc))
+        return rc;
     for (int i = 1; i < argc; i++) {
         if ((taken = yw_cli_take_role(argc, argv, &i, roles, &n_roles)) != 0) {
             if (taken < 0)

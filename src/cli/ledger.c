@@ -251,14 +251,11 @@ int yw_cli_ledger(int argc, char **argv)
     struct yw_err err = {0};
     int rc;
 
-    if (argc < 1 || yw_cli_is_help(argv[0])) {
-        fputs(usage_ledger, argc < 1 ? stderr : stdout);
-        return argc < 1 ? YW_CLI_USAGE : 0;
-    }
-    const char *sub = argv[0];
-    if (strcmp(sub, "verify") && strcmp(sub, "checkpoint") && strcmp(sub, "vkey") &&
-        strcmp(sub, "proof") && strcmp(sub, "append"))
-        return yw_cli_usage_error("unknown ledger subcommand \"%s\"", sub);
+    static const char *const subcommands[] = {"verify", "checkpoint", "vkey",
+                                              "proof",  "append",     NULL};
+    const char *sub = NULL;
+    if (!yw_cli_subcommand(argc, argv, usage_ledger, subcommands, &sub, &rc))
+        return rc;
     if ((rc = parse_ledger_options(argc - 1, argv + 1, &o)) != 0)
         return rc == 1 ? 0 : rc;
     if (yw_node_open(o.dir, &ctx, &err) < 0)
