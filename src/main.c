@@ -19,6 +19,7 @@ static const char usage_main[] =
     "  org       organisations: add, list, show, move, close, power\n"
     "  account   accounts and roles: add, list, show, grant, revoke, disable\n"
     "  key       API keys for department systems: create, list, revoke\n"
+    "  catalog   the data resource catalog: import, export (CSV, DCAT-AP)\n"
     "  version   print the version\n"
     "  help      show this help\n"
     "\n"
@@ -31,9 +32,10 @@ int main(int argc, char **argv)
         const char *name;
         int (*run)(int argc, char **argv);
     } commands[] = {
-        {"init", yw_cli_init},     {"serve", yw_cli_serve}, {"routes", yw_cli_routes},
-        {"ledger", yw_cli_ledger}, {"org", yw_cli_org},     {"account", yw_cli_account},
-        {"key", yw_cli_key},       {"demo", yw_cli_demo},   {"version", yw_cli_version},
+        {"init", yw_cli_init},       {"serve", yw_cli_serve}, {"routes", yw_cli_routes},
+        {"ledger", yw_cli_ledger},   {"org", yw_cli_org},     {"account", yw_cli_account},
+        {"key", yw_cli_key},         {"demo", yw_cli_demo},   {"version", yw_cli_version},
+        {"catalog", yw_cli_catalog},
     };
 
     if (argc < 2) {

@@ -52,5 +52,6 @@ int yw_cli_ledger(int argc, char **argv);
 int yw_cli_org(int argc, char **argv);
 int yw_cli_account(int argc, char **argv);
 int yw_cli_key(int argc, char **argv);
+int yw_cli_catalog(int argc, char **argv);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "catalog/catalog.h"
 #include "directory/directory.h"
 #include "store/store.h"
 
@@ -86,6 +87,39 @@ static int complete_uscc(const char *body17, char out[19])
             return YW_OK;
     }
     return YW_EINTERNAL;
+}
+
+/* The demo catalog: its data elements, then about 30 resources with graded
+ * fields, published (src/demo/elements.csv and catalog.csv, embedded). */
+static int populate_catalog(struct yw_ctx *ctx, FILE *out, struct yw_err *err)
+{
+    static const char *const files[] = {"elements.csv", "catalog.csv"};
+    struct yw_catalog cat;
+    yw_node_catalog(ctx, &cat);
+    for (size_t i = 0; i < 2; i++) {
+        const struct yw_asset *a =
+            yw_asset_find(yw_demo_files, yw_demo_files_count, yw_str_c(files[i]));
+        json_t *errors = NULL;
+        size_t count = 0;
+        if (a == NULL)
+            return yw_err_set(err, YW_EINTERNAL, NULL, "%s is not embedded", files[i]);
+        int rc = i == 0 ? yw_catalog_import_elements(&cat, (const char *)a->data, a->size, ACTOR,
+                                                     &count, &errors, err)
+                        : yw_catalog_import(&cat, (const char *)a->data, a->size, true, ACTOR,
+                                            &count, &errors, err);
+        if (rc < 0) {
+            json_t *first = json_array_get(errors, 0);
+            if (first)
+                yw_err_set(err, rc, NULL, "%s:%lld: %s", files[i],
+                           (long long)json_integer_value(json_object_get(first, "line")),
+                           json_string_value(json_object_get(first, "message")));
+            json_decref(errors);
+            return rc;
+        }
+        fprintf(out, "%s: %zu %s\n", files[i], count,
+                i == 0 ? "个数据元 / data elements" : "个资源已发布 / resources published");
+    }
+    return YW_OK;
 }
 
 static int complete_resident(const char *body17, char out[19])
@@ -178,5 +212,5 @@ int yw_demo_populate(struct yw_ctx *ctx, FILE *out, struct yw_err *err)
             token);
     explicit_bzero(password, sizeof(password));
     explicit_bzero(token, sizeof(token));
-    return YW_OK;
+    return populate_catalog(ctx, out, err);
 }

@@ -4,8 +4,7 @@
 
 #include <string.h>
 
-/* "account:<login>" or "key:<id>", for the ledger. */
-static void actor_of(const struct yw_request *req, char out[96])
+void yw__actor_of(const struct yw_request *req, char out[96])
 {
     if (req->principal.kind == YW_PRINCIPAL_SYSTEM)
         (void)yw_copy(out, 96, req->principal.login);
@@ -102,7 +101,7 @@ int yw__post_orgs(struct yw_request *req, struct yw_response *res, struct yw_err
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
         if ((rc = body_text(req->json, fields[i].name, fields[i].dst, fields[i].size, err)) < 0)
             return rc;
-    actor_of(req, actor);
+    yw__actor_of(req, actor);
     if ((rc = yw_org_create(req->ctx->store, req->ctx->ledger, &o, actor, err)) < 0 ||
         (rc = yw_org_get(req->ctx->store, yw_str_c(o.code), &o, err)) < 0)
         return rc;
@@ -153,7 +152,7 @@ int yw__post_accounts(struct yw_request *req, struct yw_response *res, struct yw
                                 mobile[0] ? mobile : NULL,
                                 email[0] ? email : NULL,
                                 roles};
-    actor_of(req, actor);
+    yw__actor_of(req, actor);
     if ((rc = yw_account_create(
              req->ctx->store, req->ctx->ledger, &in,
              (struct yw_str){json_string_value(password), json_string_length(password)}, actor,
@@ -190,7 +189,7 @@ int yw__post_keys(struct yw_request *req, struct yw_response *res, struct yw_err
         (rc = body_text(req->json, "allow_ips", allow, sizeof(allow), err)) < 0 ||
         (rc = body_roles(req->json, roles, err)) < 0)
         return rc;
-    actor_of(req, actor);
+    yw__actor_of(req, actor);
     if ((rc = yw_key_create(req->ctx->store, req->ctx->ledger, name, org, roles,
                             allow[0] ? allow : NULL, actor, token, err)) < 0)
         return rc;
@@ -210,7 +209,7 @@ int yw__delete_key(struct yw_request *req, struct yw_response *res, struct yw_er
 
     if (reason == NULL)
         return yw_err_set(err, YW_EINVAL, "reason", "须说明吊销理由 / a reason is required");
-    actor_of(req, actor);
+    yw__actor_of(req, actor);
     if ((rc = yw_key_revoke(req->ctx->store, req->ctx->ledger, req->rest, yw_str_c(reason), actor,
                             err)) < 0)
         return rc;
@@ -251,7 +250,7 @@ int yw__post_org_action(struct yw_request *req, struct yw_response *res, struct 
 
     if ((rc = split_action(req->rest, &code, &verb, err)) < 0)
         return rc;
-    actor_of(req, actor);
+    yw__actor_of(req, actor);
     if (yw_str_eq_c(verb, "move")) {
         static const char *const members[] = {"parent", NULL};
         if ((rc = only_members(req->json, members, err)) < 0 ||
@@ -282,7 +281,7 @@ int yw__post_account_action(struct yw_request *req, struct yw_response *res, str
 
     if ((rc = split_action(req->rest, &login, &verb, err)) < 0)
         return rc;
-    actor_of(req, actor);
+    yw__actor_of(req, actor);
     bool grant = yw_str_eq_c(verb, "grant");
     if (grant || yw_str_eq_c(verb, "revoke")) {
         static const char *const members[] = {"role", NULL};

@@ -10,7 +10,7 @@
 #include "http.h"
 #include "policy/policy.h"
 
-#define YW__MAX_ROUTES 32
+#define YW__MAX_ROUTES 64
 
 /* The request as a handler sees it. Everything is lent for the call. */
 struct yw_request {
@@ -108,6 +108,26 @@ const char *yw__web_etag(struct yw_http_server *srv, size_t asset_index);
  * out of range (err names the field). */
 int yw__query_u64(struct yw_request *req, const char *name, uint64_t min, uint64_t max,
                   bool required, uint64_t *out, struct yw_err *err) YW_MUST_USE;
+
+/* The query parameter name ({NULL, 0} when absent; the server has checked
+ * that the query is UTF-8). Lent for the request. */
+struct yw_str yw__query_str(struct yw_request *req, const char *name);
+
+/* "account:<login>" or "key:<id>": who acts, for the ledger. */
+void yw__actor_of(const struct yw_request *req, char out[96]);
+
+/* The data resource catalog (catalog_routes.c). */
+int yw__get_catalog_search(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__post_catalog_resources(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_catalog_resource(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__put_catalog_resource(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__post_catalog_step(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__delete_catalog_resource(struct yw_request *req, struct yw_response *res,
+                                struct yw_err *err);
+int yw__get_catalog_elements(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__post_catalog_elements(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_catalog_conflicts(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_catalog_dcat(struct yw_request *req, struct yw_response *res, struct yw_err *err);
 
 /* Sign-in routes (auth_routes.c). */
 int yw__post_login(struct yw_request *req, struct yw_response *res, struct yw_err *err);

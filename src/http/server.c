@@ -174,6 +174,11 @@ static enum MHD_Result send_response(struct yw_http_server *srv, struct request_
     return queue(rs, conn, status, resp);
 }
 
+struct yw_str yw__query_str(struct yw_request *req, const char *name)
+{
+    return yw_str_c(MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name));
+}
+
 int yw__query_u64(struct yw_request *req, const char *name, uint64_t min, uint64_t max,
                   bool required, uint64_t *out, struct yw_err *err)
 {

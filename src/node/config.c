@@ -27,6 +27,7 @@ static void set_defaults(const char *dir, struct yw_config *cfg)
     cfg->session_max_s = 12 * 3600;
     cfg->login_failures = 5;
     cfg->lockout_s = 15 * 60;
+    (void)yw_copy(cfg->catalog_code_rule, sizeof(cfg->catalog_code_rule), "gbt21063");
     cfg->log_level = YW_LOG_INFO;
 }
 
@@ -96,6 +97,20 @@ static int set_one(struct yw_config *cfg, struct yw_str key, struct yw_str v)
         return set_int(&cfg->login_failures, v, 1, 100);
     if (yw_str_eq_c(key, "lockout"))
         return set_int(&cfg->lockout_s, v, 1, 24 * 3600);
+    if (yw_str_eq_c(key, "catalog_code_rule")) {
+        int rc = set_text(cfg->catalog_code_rule, sizeof(cfg->catalog_code_rule), v);
+        return rc < 0 || yw_catalog_code_rule(cfg->catalog_code_rule) == NULL ? YW_EINVAL : YW_OK;
+    }
+    if (yw_str_eq_c(key, "public_url")) {
+        int rc = set_text(cfg->public_url, sizeof(cfg->public_url), v);
+        if (rc == YW_OK && strncmp(cfg->public_url, "https://", 8) != 0 &&
+            strncmp(cfg->public_url, "http://", 7) != 0)
+            return YW_EINVAL;
+        size_t n = strlen(cfg->public_url);
+        while (n > 0 && cfg->public_url[n - 1] == '/')
+            cfg->public_url[--n] = '\0';
+        return rc;
+    }
     if (yw_str_eq_c(key, "log_level")) {
         static const char *names[] = {"debug", "info", "warn", "error"};
         for (int i = 0; i < 4; i++)

@@ -567,3 +567,19 @@ int yw_node_auth_config(const struct yw_ctx *ctx, struct yw_auth_config *out)
     out->profile = ctx->profile;
     return yw_key_derive_secret(ctx->key, "yiwang totp seal v1", out->seal_key);
 }
+
+void yw_node_catalog(const struct yw_ctx *ctx, struct yw_catalog *out)
+{
+    out->store = ctx->store;
+    out->ledger = ctx->ledger;
+    out->code_rule = yw_catalog_code_rule(ctx->config.catalog_code_rule);
+    out->profile = ctx->profile;
+}
+
+void yw_node_public_url(const struct yw_ctx *ctx, char out[300])
+{
+    if (ctx->config.public_url[0])
+        (void)yw_copy(out, 300, ctx->config.public_url);
+    else
+        (void)yw_fmt(out, 300, "http://%s", ctx->config.listen);
+}

@@ -12,6 +12,7 @@
 
 #include <limits.h>
 
+#include "catalog/catalog.h"
 #include "crypto/crypto.h"
 #include "directory/directory.h"
 #include "ledger/ledger.h"
@@ -27,18 +28,20 @@ struct yw_config {
     char db[1024];    /* store URL; may hold a password: never log it */
     char listen[256]; /* ADDR:PORT, [IPv6]:PORT */
     char key_file[PATH_MAX];
-    int pool_size;       /* database connections */
-    int64_t body_limit;  /* bytes of request body, 413 beyond */
-    int max_connections; /* concurrent HTTP connections */
-    int io_threads;      /* HTTP I/O threads (default: one per core) */
-    int workers;         /* threads running handlers that may block */
-    int max_queue;       /* requests waiting for a worker before 503 */
-    int timeout_s;       /* idle connection timeout */
-    int grace_s;         /* how long a graceful stop waits for requests in flight */
-    int session_idle_s;  /* a session ends after this long unused */
-    int session_max_s;   /* and this long after sign-in */
-    int login_failures;  /* failed sign-ins in a row before a lockout */
-    int lockout_s;       /* how long a lockout lasts */
+    int pool_size;              /* database connections */
+    int64_t body_limit;         /* bytes of request body, 413 beyond */
+    int max_connections;        /* concurrent HTTP connections */
+    int io_threads;             /* HTTP I/O threads (default: one per core) */
+    int workers;                /* threads running handlers that may block */
+    int max_queue;              /* requests waiting for a worker before 503 */
+    int timeout_s;              /* idle connection timeout */
+    int grace_s;                /* how long a graceful stop waits for requests in flight */
+    int session_idle_s;         /* a session ends after this long unused */
+    int session_max_s;          /* and this long after sign-in */
+    int login_failures;         /* failed sign-ins in a row before a lockout */
+    int lockout_s;              /* how long a lockout lasts */
+    char catalog_code_rule[32]; /* resource code rule (gbt21063, free) */
+    char public_url[256];       /* how the outside reaches this node; "" = http://listen */
     enum yw_log_level log_level;
 };
 
@@ -95,6 +98,12 @@ int yw_node_record_stop(struct yw_ctx *ctx, const char *reason, struct yw_err *e
 /* Session limits from the configuration and the key sealing stored TOTP
  * secrets, derived from the node's key. */
 int yw_node_auth_config(const struct yw_ctx *ctx, struct yw_auth_config *out) YW_MUST_USE;
+
+/* The catalog over this node's store and ledger, with its code rule. */
+void yw_node_catalog(const struct yw_ctx *ctx, struct yw_catalog *out);
+/* The node's public base URL without a trailing slash (public_url, or
+ * http://listen when unset). */
+void yw_node_public_url(const struct yw_ctx *ctx, char out[300]);
 
 /* The node's verifier key (C2SP note vkey) for its ledger checkpoints. */
 int yw_node_vkey(const struct yw_ctx *ctx, char *out, size_t out_size) YW_MUST_USE;

@@ -21,7 +21,11 @@ static const struct {
 /* Which roles may perform each action, and whether the organisation must
  * also hold the action on its power list. An action absent here is denied
  * to everyone but YW_ACTION_PUBLIC. */
-enum { ROLE_ONLY = 0, NEEDS_POWER = 1 };
+enum { ROLE_ONLY = 0, NEEDS_POWER = 1, OWN_ORG = 2 };
+/* Staff of any kind (not citizens, not enterprise operators). */
+#define STAFF                                                                                      \
+    (YW_ROLE_NODE_ADMIN | YW_ROLE_CDO | YW_ROLE_DATA_STEWARD | YW_ROLE_APPROVER |                  \
+     YW_ROLE_WINDOW_CLERK | YW_ROLE_ASSISTANT | YW_ROLE_SUPERVISOR | YW_ROLE_AUDITOR)
 static const struct {
     const char *action;
     unsigned roles;
@@ -41,8 +45,14 @@ static const struct {
     {"accounts.write", YW_ROLE_NODE_ADMIN, ROLE_ONLY},
     {"keys.read", YW_ROLE_NODE_ADMIN | YW_ROLE_AUDITOR, ROLE_ONLY},
     {"keys.write", YW_ROLE_NODE_ADMIN, ROLE_ONLY},
+    /* The catalog: every government organisation reads it; stewards keep
+     * their own organisation's resources; the data authority reviews. */
+    {"catalog.read", STAFF, ROLE_ONLY},
+    {"catalog.manage", YW_ROLE_DATA_STEWARD | YW_ROLE_CDO, ROLE_ONLY}, /* the write routes' gate */
+    {"catalog.write", YW_ROLE_DATA_STEWARD, OWN_ORG},
+    {"catalog.govern", YW_ROLE_CDO | YW_ROLE_AUDITOR | YW_ROLE_NODE_ADMIN, ROLE_ONLY},
     /* Government powers: the role and the organisation's power list. */
-    {"catalog.publish", YW_ROLE_DATA_STEWARD | YW_ROLE_CDO, NEEDS_POWER},
+    {"catalog.review", YW_ROLE_CDO, NEEDS_POWER},
     {"case.accept", YW_ROLE_WINDOW_CLERK | YW_ROLE_APPROVER, NEEDS_POWER},
     {"case.approve", YW_ROLE_APPROVER, NEEDS_POWER},
     {"supervision.claim", YW_ROLE_SUPERVISOR, NEEDS_POWER},
@@ -67,7 +77,6 @@ const char *yw_policy_role_name(unsigned bit)
 int yw_policy_decide(const struct yw_principal *who, const char *action,
                      const struct yw_policy_object *object, struct yw_err *err)
 {
-    (void)object;
     if (action == NULL)
         return yw_err_set(err, YW_EPERM, NULL, "未授权的操作 / action not permitted");
     if (strcmp(action, YW_ACTION_PUBLIC) == 0)
@@ -81,6 +90,13 @@ int yw_policy_decide(const struct yw_principal *who, const char *action,
             continue;
         if (grants[i].power == ROLE_ONLY)
             return YW_OK;
+        if (grants[i].power == OWN_ORG) {
+            if (object == NULL || object->org == NULL || strcmp(object->org, who->org) == 0)
+                return YW_OK;
+            return yw_err_set(err, YW_EPERM, NULL,
+                              "只能管理本机构的数据 / %s is limited to the organisation's own data",
+                              action);
+        }
         for (int k = 0; k < who->n_powers && k < YW_POWERS_MAX; k++)
             if (strcmp(who->powers[k], action) == 0)
                 return YW_OK;

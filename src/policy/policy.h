@@ -56,17 +56,22 @@ unsigned yw_policy_role(struct yw_str name);
 /* The name of one role bit, NULL for none. */
 const char *yw_policy_role_name(unsigned bit);
 
-/* What an action is aimed at: a kind ("node", "resource" …) and an id, both
- * optional. Lent for the call. */
+/* What an action is aimed at: a kind ("node", "resource" …), an id and the
+ * organisation that owns it, all optional. Lent for the call. */
 struct yw_policy_object {
     const char *kind;
     const char *id;
+    const char *org; /* actions scoped to the own organisation compare this */
 };
 
 /* Decides whether `who` may perform `action` on `object` (NULL: none).
  * Returns 0 to allow; YW_EAUTH when nobody is signed in and the action is not
  * public; YW_EPERM when the principal lacks the grant, or when action is NULL
  * (a route that forgot to declare its permission is denied, never allowed).
+ * Actions scoped to the principal's own organisation (a data steward edits
+ * only its own department's resources) are allowed without an object, for
+ * the route gate, and against an object only when object->org is the
+ * principal's organisation.
  * err gets a bilingual message. Thread-safe. */
 int yw_policy_decide(const struct yw_principal *who, const char *action,
                      const struct yw_policy_object *object, struct yw_err *err) YW_MUST_USE;

@@ -150,8 +150,9 @@ int yw_json_escape(struct yw_buf *b, struct yw_str s) YW_MUST_USE;
 
 /* ---- embedded files ------------------------------------------------------
  * Files built into the binary (cmake/embed.cmake): the web portal
- * (yw_web_assets), the OpenAPI document (yw_doc_assets) and the schema
- * migrations (yw_migration_files). Read-only, static lifetime. */
+ * (yw_web_assets), the OpenAPI document (yw_doc_assets), the schema
+ * migrations (yw_migration_files) and the demo catalog (yw_demo_files). Read-only, static lifetime.
+ */
 struct yw_asset {
     const char *path;          /* relative to its source folder, e.g. "index.html" */
     const unsigned char *data; /* NUL-terminated; the NUL is not counted in size */
@@ -164,8 +165,82 @@ extern const struct yw_asset yw_doc_assets[];
 extern const size_t yw_doc_assets_count;
 extern const struct yw_asset yw_migration_files[];
 extern const size_t yw_migration_files_count;
+extern const struct yw_asset yw_demo_files[]; /* the CSV files of src/demo/ */
+extern const size_t yw_demo_files_count;
 
 /* The asset at exactly this path in the set, or NULL. */
 const struct yw_asset *yw_asset_find(const struct yw_asset *set, size_t count, struct yw_str path);
+
+/* ---- CSV (RFC 4180) -------------------------------------------------------
+ * A reader over bytes in memory and a field writer, for bulk imports and
+ * exports. Fields are comma-separated; a field in double quotes may hold
+ * commas, quotes written "" and line breaks. Records end at LF or CRLF. */
+#define YW_CSV_MAX_FIELDS 64
+#define YW_CSV_MAX_FIELD (64 * 1024) /* bytes in one field, after unquoting */
+
+struct yw_csv {            /* members are private; see csv.c */
+    const char *p;         /* the data, lent */
+    size_t n, pos;         /* its size and the next byte to read */
+    long line;             /* 1-based line where the record last returned started */
+    long next_line;        /* the line pos is on */
+    struct yw_buf scratch; /* the unquoted bytes of the current record's fields */
+    size_t max_field;      /* YW_CSV_MAX_FIELD */
+    struct yw_err failed;  /* code != 0 once a call has failed; later calls repeat it */
+};
+
+/* Reads from data (lent for the reader's life). Skips one UTF-8 BOM, so a
+ * writer whose first field may start with U+FEFF must write a BOM first. */
+void yw_csv_init(struct yw_csv *csv, const char *data, size_t n);
+void yw_csv_free(struct yw_csv *csv); /* NULL-safe */
+/* The next record: fields[0..*n_fields) are slices valid until the next call
+ * (or yw_csv_free). Returns 1 (a record), 0 (end of data), or < 0:
+ * YW_EINVAL for malformed input (a quote inside an unquoted field, an
+ * unterminated quoted field, text after a closing quote, a CR not followed by
+ * LF outside quotes, invalid UTF-8, a NUL byte) and YW_ETOOBIG for more than
+ * YW_CSV_MAX_FIELDS fields or a field over YW_CSV_MAX_FIELD bytes;
+ * err->message names the line ("第 12 行：… / line 12: …"). A CR inside quotes
+ * is data. Lines that are completely empty are skipped, so a record of one
+ * empty field must be written "". csv->line is the line where the returned
+ * record started. After an error, every later call returns the same error. */
+int yw_csv_next(struct yw_csv *csv, struct yw_str fields[YW_CSV_MAX_FIELDS], size_t *n_fields,
+                struct yw_err *err) YW_MUST_USE;
+/* Appends one CSV field to b (no separator), quoted when it holds a comma,
+ * quote, CR or LF or starts or ends with a space (quotes doubled). An empty
+ * field is written as nothing: write "" yourself for a record of one empty
+ * field. YW_ETOOBIG/YW_ENOMEM from the buffer. */
+int yw_csv_write_field(struct yw_buf *b, struct yw_str field) YW_MUST_USE;
+
+/* ---- search terms ----------------------------------------------------------
+ * Splits Chinese and English text into the terms the full-text search indexes
+ * and queries: overlapping bigrams for runs of CJK characters (a lone CJK
+ * character is a term of its own), lower-cased words for runs of letters and
+ * digits. No allocation; the text is lent for the iterator's life. */
+#define YW_TERM_MAX 64
+#define YW_TERM_WORD_MAX 32 /* words are cut to this many bytes (on a character boundary) */
+
+struct yw_terms {
+    struct yw_str text;     /* private: the text, lent */
+    size_t pos;             /* private: the next byte to look at */
+    size_t run_prev;        /* private: offset of the last CJK character of the current run */
+    size_t run_len;         /* private: CJK characters read in the current run; 0 outside one */
+    char term[YW_TERM_MAX]; /* the current term, NUL-terminated */
+    size_t term_len;
+    bool cjk; /* the current term is a CJK bigram or single character */
+};
+
+void yw_terms_init(struct yw_terms *t, struct yw_str text);
+/* The next term of the text into t->term (NUL-terminated) and t->term_len;
+ * false at the end. The text is UTF-8; invalid bytes separate terms.
+ * - A run of CJK characters (U+3400–4DBF, U+4E00–9FFF, U+F900–FAFF,
+ *   U+20000–2FA1F, Hiragana/Katakana U+3040–30FF, Hangul U+AC00–D7AF) gives its
+ *   overlapping bigrams in order ("居民身份证" → 居民 民身 身份 份证); a run of
+ *   one character gives that character. t->cjk is true.
+ * - A run of letters and digits (ASCII; fullwidth Ａ–Ｚ ａ–ｚ ０–９ folded to
+ *   ASCII; Latin letters U+00C0–024F except × and ÷) gives one word, ASCII
+ *   lower-cased, cut to YW_TERM_WORD_MAX bytes. t->cjk is false.
+ * - Everything else (spaces, punctuation including U+3000–303F and fullwidth
+ *   punctuation, symbols, emoji, other scripts) separates terms, and so does
+ *   the change between CJK and letters ("SM2证书" → sm2 证书). */
+bool yw_terms_next(struct yw_terms *t);
 
 #endif

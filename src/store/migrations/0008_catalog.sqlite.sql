@@ -1,0 +1,85 @@
+-- The data resource catalog (政务信息资源目录), src/catalog/. SQLite: the
+-- search index is an FTS5 table over the terms src/util/search.c makes
+-- (CJK bigrams and lower-case words), rowid = the resource's id.
+-- One row per resource: its current version's filter columns.
+CREATE TABLE yw_catalog_resources (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    provider TEXT NOT NULL REFERENCES yw_orgs (code),
+    status TEXT NOT NULL
+        CHECK (status IN ('draft', 'under_review', 'published', 'deprecated', 'archived')),
+    version BIGINT NOT NULL,
+    pending BIGINT,
+    name TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    grade_rank INTEGER NOT NULL,
+    sharing TEXT NOT NULL,
+    update_cycle TEXT NOT NULL,
+    published_at TEXT,
+    data_updated_at TEXT,
+    grants BIGINT NOT NULL DEFAULT 0,
+    deliveries BIGINT NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX yw_catalog_resources_provider ON yw_catalog_resources (provider, code);
+CREATE VIRTUAL TABLE yw_catalog_fts USING fts5 (title, body, tokenize = 'unicode61');
+
+-- Data elements (数据元, 一数一源一标准): one authoritative source each.
+CREATE TABLE yw_catalog_elements (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    definition TEXT NOT NULL,
+    data_type TEXT NOT NULL,
+    length BIGINT,
+    format TEXT NOT NULL,
+    standard TEXT NOT NULL,
+    source_org TEXT NOT NULL REFERENCES yw_orgs (code),
+    source_resource TEXT,
+    mask TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+
+-- The versions of each resource; doc is the canonical JSON of its metadata
+-- and fields. A published version is never changed again.
+CREATE TABLE yw_catalog_versions (
+    code TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('draft', 'under_review', 'published', 'superseded')),
+    doc TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    submitted_by TEXT,
+    published_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (code, version)
+);
+
+-- The fields (信息项) of each version, for element and grade queries.
+CREATE TABLE yw_catalog_fields (
+    code TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    position INTEGER NOT NULL,
+    column_name TEXT NOT NULL,
+    name TEXT NOT NULL,
+    element TEXT,
+    grade_rank INTEGER NOT NULL,
+    personal INTEGER NOT NULL,
+    sensitive INTEGER NOT NULL,
+    is_copy INTEGER NOT NULL,
+    PRIMARY KEY (code, version, position)
+);
+CREATE INDEX yw_catalog_fields_element ON yw_catalog_fields (element);
+
+-- Life-cycle steps, each also a ledger entry.
+CREATE TABLE yw_catalog_steps (
+    code TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    version BIGINT NOT NULL,
+    step TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    reason TEXT,
+    at TEXT NOT NULL,
+    PRIMARY KEY (code, seq)
+);
