@@ -126,7 +126,7 @@ static int check_element(const json_t *body, const char *v[10], int64_t *length,
             return yw_err_set(err, YW_EINVAL, texts[i].name, "%s 须为字符串 / %s must be a string",
                               texts[i].name, texts[i].name);
         v[i] = j && json_is_string(j) ? json_string_value(j) : "";
-        if ((rc = yw__check_text(v[i], texts[i].max, texts[i].required, texts[i].name, err)) < 0)
+        if ((rc = yw_check_text(v[i], texts[i].max, texts[i].required, texts[i].name, err)) < 0)
             return rc;
     }
     if ((rc = yw__check_element_id(yw_str_c(v[0]), "id", err)) < 0)

@@ -29,10 +29,6 @@ int yw__domain_list(const struct yw__domain *d, char *out, size_t size);
 int yw__grade_rank(const char *grade);
 const char *yw__grade_of_rank(int rank);
 
-/* Well-formed UTF-8 without control characters, 1 (when required) to
- * max_chars characters. */
-int yw__check_text(const char *text, size_t max_chars, bool required, const char *field,
-                   struct yw_err *err) YW_MUST_USE;
 int yw__check_element_id(struct yw_str id, const char *field, struct yw_err *err) YW_MUST_USE;
 /* The "length" member of obj for data type type: required for C N B I F. */
 int yw__check_length(const json_t *obj, const char *type, const char *prefix, int64_t *out,

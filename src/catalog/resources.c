@@ -680,7 +680,7 @@ int yw_catalog_step(const struct yw_catalog *cat, const struct yw_principal *who
     if (reason.n >= sizeof(reason_c))
         return yw_err_set(err, YW_EINVAL, "reason", "理由过长 / reason too long");
     memcpy(reason_c, reason.p ? reason.p : "", reason.n);
-    if ((rc = yw__check_text(reason_c, 500, steps[step].reason, "reason", err)) < 0)
+    if ((rc = yw_check_text(reason_c, 500, steps[step].reason, "reason", err)) < 0)
         return rc;
     yw_time_rfc3339(yw_now_ms(), now);
     if ((rc = yw_store_begin(cat->store, YW_TXN_WRITE, &txn, err)) < 0 ||

@@ -161,29 +161,6 @@ const struct yw_code_rule *yw_catalog_code_rule(const char *name)
 
 /* ---- reading a body -------------------------------------------------------- */
 
-int yw__check_text(const char *text, size_t max_chars, bool required, const char *field,
-                   struct yw_err *err)
-{
-    size_t n = strlen(text), chars = 0;
-    if (!yw_utf8_valid(text, n))
-        return yw_err_set(err, YW_EINVAL, field, "%s 不是合法的 UTF-8 / %s is not valid UTF-8",
-                          field, field);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (c < 0x20 || c == 0x7F)
-            return yw_err_set(err, YW_EINVAL, field, "%s 含控制字符 / %s has a control character",
-                              field, field);
-        chars += (c & 0xC0) != 0x80;
-    }
-    if (required && chars == 0)
-        return yw_err_set(err, YW_EINVAL, field, "%s 不能为空 / %s is required", field, field);
-    if (chars > max_chars)
-        return yw_err_set(err, YW_EINVAL, field,
-                          "%s 不能超过 %zu 个字符 / %s is over %zu characters", field, max_chars,
-                          field, max_chars);
-    return YW_OK;
-}
-
 /* The string member name of obj ("" when absent or null), checked. */
 static int text(const json_t *obj, const char *name, size_t max_chars, bool required,
                 const char *prefix, const char **out, struct yw_err *err)
@@ -198,7 +175,7 @@ static int text(const json_t *obj, const char *name, size_t max_chars, bool requ
                               field);
         *out = json_string_value(v);
     }
-    return yw__check_text(*out, max_chars, required, field, err);
+    return yw_check_text(*out, max_chars, required, field, err);
 }
 
 /* A member that must be one of the domain's values; *slug gets the slug. */

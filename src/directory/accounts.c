@@ -146,7 +146,7 @@ int yw_account_create(struct yw_store *store, struct yw_ledger *ledger,
             roles = forced;
         }
     }
-    if ((rc = yw__dir_check_text(in->name ? in->name : "", 100, true, "name", err)) < 0)
+    if ((rc = yw_check_text(in->name ? in->name : "", 100, true, "name", err)) < 0)
         return rc;
     if (in->mobile && (rc = yw_id_check_mobile(yw_str_c(in->mobile), "mobile", err)) < 0)
         return rc;
@@ -277,7 +277,7 @@ int yw_account_disable(struct yw_store *store, struct yw_ledger *ledger, struct 
     if (reason.n >= sizeof(reason_c))
         return yw_err_set(err, YW_EINVAL, "reason", "理由过长 / reason too long");
     (void)yw_fmt(reason_c, sizeof(reason_c), "%.*s", (int)reason.n, reason.p);
-    if ((rc = yw__dir_check_text(reason_c, 200, true, "reason", err)) < 0)
+    if ((rc = yw_check_text(reason_c, 200, true, "reason", err)) < 0)
         return rc;
     (void)yw_fmt(login_c, sizeof(login_c), "%.*s", (int)login.n, login.p);
     yw_time_rfc3339(yw_now_ms(), now);

@@ -23,27 +23,6 @@ int yw__dir_check_slug(struct yw_str s, const char *field, const char *what_zh, 
     return YW_OK;
 }
 
-int yw__dir_check_text(const char *text, size_t max_chars, bool required, const char *field,
-                       struct yw_err *err)
-{
-    size_t n = strlen(text), chars = 0;
-    if (!yw_utf8_valid(text, n))
-        return yw_err_set(err, YW_EINVAL, field, "%s 不是合法的 UTF-8 / %s is not valid UTF-8",
-                          field, field);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (c < 0x20 || c == 0x7F)
-            return yw_err_set(err, YW_EINVAL, field, "%s 含控制字符 / %s has a control character",
-                              field, field);
-        chars += (c & 0xC0) != 0x80;
-    }
-    if ((required && chars == 0) || chars > max_chars)
-        return yw_err_set(err, YW_EINVAL, field,
-                          "%s 须为 %d 至 %zu 个字符 / %s must be %d to %zu characters", field,
-                          required, max_chars, field, required, max_chars);
-    return YW_OK;
-}
-
 int yw__dir_copy(char *dst, size_t size, const char *src, const char *field, struct yw_err *err)
 {
     if (yw_copy(dst, size, src ? src : "") < 0)

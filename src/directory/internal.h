@@ -7,10 +7,6 @@
 /* [a-z0-9][a-z0-9._-]{1,63}; the message names what_zh / what_en. */
 int yw__dir_check_slug(struct yw_str s, const char *field, const char *what_zh, const char *what_en,
                        struct yw_err *err) YW_MUST_USE;
-/* Well-formed UTF-8 without control characters, 1 (when required) to
- * max_chars characters. */
-int yw__dir_check_text(const char *text, size_t max_chars, bool required, const char *field,
-                       struct yw_err *err) YW_MUST_USE;
 /* yw_copy with a message naming field when src does not fit. */
 int yw__dir_copy(char *dst, size_t size, const char *src, const char *field,
                  struct yw_err *err) YW_MUST_USE;

@@ -86,7 +86,7 @@ int yw_key_create(struct yw_store *store, struct yw_ledger *ledger, const char *
     uint64_t index;
     int rc;
 
-    if ((rc = yw__dir_check_text(name ? name : "", 100, true, "name", err)) < 0)
+    if ((rc = yw_check_text(name ? name : "", 100, true, "name", err)) < 0)
         return rc;
     if (roles == NULL || roles[0] == NULL)
         return yw_err_set(err, YW_EINVAL, "role", "须至少一个角色 / at least one role is needed");
@@ -178,7 +178,7 @@ int yw_key_revoke(struct yw_store *store, struct yw_ledger *ledger, struct yw_st
     if (reason.n >= sizeof(reason_c))
         return yw_err_set(err, YW_EINVAL, "reason", "理由过长 / reason too long");
     (void)yw_fmt(reason_c, sizeof(reason_c), "%.*s", (int)reason.n, reason.p);
-    if ((rc = yw__dir_check_text(reason_c, 200, true, "reason", err)) < 0)
+    if ((rc = yw_check_text(reason_c, 200, true, "reason", err)) < 0)
         return rc;
     yw_time_rfc3339(yw_now_ms(), now);
     if ((rc = yw_store_begin(store, YW_TXN_WRITE, &txn, err)) < 0 ||

@@ -116,8 +116,8 @@ static int check_org(const struct yw_org *o, struct yw_err *err)
     int rc;
 
     if ((rc = check_code(yw_str_c(o->code), "code", err)) < 0 ||
-        (rc = yw__dir_check_text(o->name, 100, true, "name", err)) < 0 ||
-        (rc = yw__dir_check_text(o->liaison, 100, false, "liaison", err)) < 0)
+        (rc = yw_check_text(o->name, 100, true, "name", err)) < 0 ||
+        (rc = yw_check_text(o->liaison, 100, false, "liaison", err)) < 0)
         return rc;
     if (rank_of(o->level, levels, N_OF(levels)) < 0)
         return yw_err_set(err, YW_EINVAL, "level",
@@ -296,7 +296,7 @@ static int change_org(struct yw_store *store, struct yw_ledger *ledger, struct y
             }
         }
     } else {
-        if ((rc = yw__dir_check_text(reason_text, 200, true, "reason", err)) < 0)
+        if ((rc = yw_check_text(reason_text, 200, true, "reason", err)) < 0)
             goto out;
         if ((rc = yw_txn_prepare(txn,
                                  "SELECT COUNT(*) FROM yw_orgs WHERE parent = ? AND status = "

@@ -213,3 +213,26 @@ int yw_base64_decode(struct yw_str in, uint8_t *out, size_t out_size, size_t *ou
     *out_len = o;
     return YW_OK;
 }
+
+int yw_check_text(const char *text, size_t max_chars, bool required, const char *field,
+                  struct yw_err *err)
+{
+    size_t n = strlen(text), chars = 0;
+    if (!yw_utf8_valid(text, n))
+        return yw_err_set(err, YW_EINVAL, field, "%s 不是合法的 UTF-8 / %s is not valid UTF-8",
+                          field, field);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x20 || c == 0x7F)
+            return yw_err_set(err, YW_EINVAL, field, "%s 含控制字符 / %s has a control character",
+                              field, field);
+        chars += (c & 0xC0) != 0x80;
+    }
+    if (required && chars == 0)
+        return yw_err_set(err, YW_EINVAL, field, "%s 不能为空 / %s is required", field, field);
+    if (chars > max_chars)
+        return yw_err_set(err, YW_EINVAL, field,
+                          "%s 不能超过 %zu 个字符 / %s is over %zu characters", field, max_chars,
+                          field, max_chars);
+    return YW_OK;
+}
