@@ -102,7 +102,7 @@ static int check_element(const json_t *body, const char *v[10], int64_t *length,
         size_t max;
         bool required;
     } texts[] = {{"id", 32, true},          {"name", 100, true},
-                 {"definition", 500, true}, {"data_type", 1, true},
+                 {"definition", 500, true}, {"data_type", 10, true},
                  {"format", 200, false},    {"standard", 200, false},
                  {"source_org", 64, true},  {"source_resource", 64, false},
                  {"mask", 16, false}};
@@ -321,9 +321,10 @@ int yw_catalog_conflicts(const struct yw_catalog *cat, json_t **out, struct yw_e
             !yw_str_eq_c(id, json_string_value(json_object_get(current, "id")))) {
             struct yw_str name = yw_stmt_column_text(st, 1), src = yw_stmt_column_text(st, 2);
             struct yw_str src_res = yw_stmt_column_text(st, 3);
-            current = json_pack("{s:s%, s:s%, s:s%, s:s%, s:[]}", "id", id.p, id.n, "name", name.p,
-                                name.n, "source_org", src.p, src.n, "source_resource", src_res.p,
-                                src_res.n, "holders");
+            current =
+                json_pack("{s:s%, s:s%, s:s%, s:o, s:[]}", "id", id.p, id.n, "name", name.p, name.n,
+                          "source_org", src.p, src.n, "source_resource",
+                          src_res.n ? json_stringn(src_res.p, src_res.n) : json_null(), "holders");
             json_array_append_new(list, current);
         }
         struct yw_str provider = yw_stmt_column_text(st, 4), code = yw_stmt_column_text(st, 5);

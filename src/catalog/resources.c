@@ -119,6 +119,14 @@ static bool same_org(const struct yw_principal *who, const char *provider)
     return who == NULL || strcmp(who->org, provider) == 0;
 }
 
+/* Drafts and reviews are not even acknowledged outside those who may see
+ * them: a step on one answers 404, as reading it would. */
+static bool hidden(const struct yw_principal *who, const struct res *r)
+{
+    return (strcmp(r->status, "draft") == 0 || strcmp(r->status, "under_review") == 0) &&
+           !same_org(who, r->provider) && !yw__catalog_privileged(who);
+}
+
 static int may(const struct yw_principal *who, const char *action, const char *code,
                const char *provider, struct yw_err *err)
 {
@@ -516,8 +524,13 @@ int yw_catalog_update(const struct yw_catalog *cat, const struct yw_principal *w
     *out = NULL;
     yw_time_rfc3339(yw_now_ms(), now);
     if ((rc = yw_store_begin(cat->store, YW_TXN_WRITE, &txn, err)) < 0 ||
-        (rc = load_res(txn, code, &r, err)) < 0 ||
-        (rc = may(who, "catalog.write", r.code, r.provider, err)) < 0)
+        (rc = load_res(txn, code, &r, err)) < 0)
+        goto out;
+    if (hidden(who, &r)) {
+        rc = not_found(code, err);
+        goto out;
+    }
+    if ((rc = may(who, "catalog.write", r.code, r.provider, err)) < 0)
         goto out;
     const char *given = json_string_value(json_object_get(body, "code"));
     const char *given_provider = json_string_value(json_object_get(body, "provider"));
@@ -686,6 +699,10 @@ int yw_catalog_step(const struct yw_catalog *cat, const struct yw_principal *who
     if ((rc = yw_store_begin(cat->store, YW_TXN_WRITE, &txn, err)) < 0 ||
         (rc = load_res(txn, code, &r, err)) < 0)
         goto out;
+    if (hidden(who, &r)) {
+        rc = not_found(code, err);
+        goto out;
+    }
     /* Deprecating is the provider's or the data authority's call. */
     rc = may(who, steps[step].action, r.code, r.provider, err);
     if (rc < 0 && step == DEPRECATE)

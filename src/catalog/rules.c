@@ -205,9 +205,12 @@ static int boolean(const json_t *obj, const char *name, const char *prefix, bool
     *out = false;
     if (v == NULL || json_is_null(v))
         return YW_OK;
-    if (!json_is_boolean(v))
-        return yw_err_set(err, YW_EINVAL, name, "%s%s 须为 true 或 false / %s%s must be a boolean",
-                          prefix, name, prefix, name);
+    if (!json_is_boolean(v)) {
+        char field[64];
+        (void)yw_fmt(field, sizeof(field), "%s%s", prefix, name);
+        return yw_err_set(err, YW_EINVAL, field, "%s 须为 true 或 false / %s must be a boolean",
+                          field, field);
+    }
     *out = json_is_true(v);
     return YW_OK;
 }
@@ -312,12 +315,15 @@ static int check_field(const json_t *in, size_t index, json_t **out, int *max_ra
         (rc = boolean(in, "sensitive", prefix, &sensitive, err)) < 0 ||
         (rc = boolean(in, "key", prefix, &key, err)) < 0)
         return rc;
+    char field[64];
+    (void)yw_fmt(field, sizeof(field), "%scolumn", prefix);
     if (!column_ok(column))
-        return yw_err_set(err, YW_EINVAL, "column",
+        return yw_err_set(err, YW_EINVAL, field,
                           "%scolumn 须为小写字母开头的 a-z、0-9、_，至多 63 个 / %scolumn must be "
                           "[a-z][a-z0-9_]{0,62}",
                           prefix, prefix);
-    if (element[0] && (rc = yw__check_element_id(yw_str_c(element), "element", err)) < 0)
+    (void)yw_fmt(field, sizeof(field), "%selement", prefix);
+    if (element[0] && (rc = yw__check_element_id(yw_str_c(element), field, err)) < 0)
         return rc;
     personal = personal || sensitive; /* sensitive personal information is personal */
     int rank = yw__grade_rank(grade);

@@ -1,6 +1,7 @@
 /* The data resource catalog's API. A resource code holds a "/" (前段码/后段码),
  * so the code is the path after /v1/catalog/resources/ up to an optional
- * last part: …/history, …/versions/N (GET) or …/<step> (POST). */
+ * last part: …/history (GET; ?version=N for an older version) or …/<step>
+ * (POST). */
 #include "internal.h"
 
 #include <string.h>

@@ -16,6 +16,13 @@ ROLES = ["node_admin", "cdo", "data_steward", "approver", "window_clerk", "assis
 EVERYONE = "public"
 SIGNED_IN = set(ROLES)
 DIRECTORY_READERS = {"node_admin", "cdo", "data_steward", "auditor", "approver", "supervisor"}
+# Staff of any kind read the catalog; citizens and enterprise operators do not.
+STAFF = SIGNED_IN - {"citizen", "enterprise_operator"}
+# catalog.manage, the gate of the catalog's write routes. Behind it the
+# handlers decide per resource: stewards write their own organisation's
+# resources, the CDO reviews. The paths below name a resource that does not
+# exist, so those rows check the gate (both get 404).
+CATALOG_MANAGERS = {"data_steward", "cdo"}
 
 # (method, route pattern) -> roles allowed, or EVERYONE.
 MATRIX = {
@@ -39,6 +46,21 @@ MATRIX = {
     ("GET", "/v1/ledger/entries"): EVERYONE,
     ("GET", "/v1/ledger/proof/inclusion"): EVERYONE,
     ("GET", "/v1/ledger/proof/consistency"): EVERYONE,
+    ("GET", "/v1/catalog/resources"): STAFF,
+    # The gate lets the CDO in, but creating needs catalog.write, which only a
+    # data steward of the provider (by default the caller's organisation) has.
+    ("POST", "/v1/catalog/resources"): {"data_steward"},
+    ("GET", "/v1/catalog/resources/*"): STAFF,
+    ("PUT", "/v1/catalog/resources/*"): CATALOG_MANAGERS,
+    ("POST", "/v1/catalog/resources/*"): CATALOG_MANAGERS,
+    ("DELETE", "/v1/catalog/resources/*"): CATALOG_MANAGERS,
+    ("GET", "/v1/catalog/search"): STAFF,
+    ("GET", "/v1/catalog/elements"): STAFF,
+    # catalog.review is a government power: the demo's CDO is in ql.dsj, whose
+    # power list holds it.
+    ("POST", "/v1/catalog/elements"): {"cdo"},
+    ("GET", "/v1/catalog/conflicts"): {"cdo", "auditor", "node_admin"},
+    ("GET", "/v1/catalog/dcat"): EVERYONE,
     ("GET", "/metrics"): {"node_admin", "auditor"},
     ("GET", "/v1/openapi.json"): EVERYONE,
     ("GET", "/"): EVERYONE,
@@ -46,13 +68,22 @@ MATRIX = {
     ("GET", "/assets/*"): EVERYONE,
 }
 
-# A concrete path for each pattern; bodies are empty objects, which an allowed
-# caller gets a 400 for and a refused one a 401/403 before the body matters.
+# A concrete path for each pattern, or for (method, pattern) where methods
+# differ; bodies are empty objects, which an allowed caller gets a 400 for and
+# a refused one a 401/403 before the body matters.
 PATHS = {"/v1/keys/*": "/v1/keys/ywk_0000000000000000?reason=matrix",
          "/v1/orgs/*": "/v1/orgs/no.such.org/close",
          "/v1/accounts/*": "/v1/accounts/no.such.account/disable",
          "/assets/*": "/assets/style.css",
-         "/v1/ledger/entries": "/v1/ledger/entries?start=0&count=1"}
+         "/v1/ledger/entries": "/v1/ledger/entries?start=0&count=1",
+         # 身份证, to go through the full-text search of the store.
+         "/v1/catalog/search": "/v1/catalog/search?q=%E8%BA%AB%E4%BB%BD%E8%AF%81",
+         # A published resource of the demo, shared without conditions.
+         ("GET", "/v1/catalog/resources/*"): "/v1/catalog/resources/101001/000002",
+         # Writes go to a resource that does not exist: nothing is changed.
+         ("PUT", "/v1/catalog/resources/*"): "/v1/catalog/resources/999999/99999999",
+         ("POST", "/v1/catalog/resources/*"): "/v1/catalog/resources/999999/99999999/submit",
+         ("DELETE", "/v1/catalog/resources/*"): "/v1/catalog/resources/999999/99999999"}
 
 
 class Matrix(harness.unittest.TestCase):
@@ -89,11 +120,11 @@ class Matrix(harness.unittest.TestCase):
             sessions = {role: sign_in(role) for role in ROLES}
             for method, pattern in ordered:
                 allowed = MATRIX[(method, pattern)]
-                path = PATHS.get(pattern, pattern)
+                path = PATHS.get((method, pattern), PATHS.get(pattern, pattern))
                 for role in callers:
                     headers = {}
                     body = None
-                    if method in ("POST", "PATCH"):
+                    if method in ("POST", "PATCH", "PUT"):
                         headers["Content-Type"] = "application/json"
                         body = b"{}"
                     if role is not None:
