@@ -2,7 +2,6 @@
 #include "directory.h"
 #include "internal.h"
 
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,57 +21,6 @@ static void secret_digest(struct yw_str secret, char out[2 * YW_HASH_SIZE + 1])
     yw_hex(d, sizeof(d), out);
 }
 
-/* One allow-list item: an IPv4 or IPv6 address, or address/prefix. */
-static bool parse_cidr(struct yw_str item, int *family, uint8_t addr[16], int *prefix)
-{
-    char text[64];
-    const char *slash = memchr(item.p, '/', item.n);
-    size_t addr_len = slash ? (size_t)(slash - item.p) : item.n;
-    int64_t bits;
-
-    if (addr_len == 0 || addr_len >= sizeof(text))
-        return false;
-    memcpy(text, item.p, addr_len);
-    text[addr_len] = '\0';
-    *family = memchr(text, ':', addr_len) ? AF_INET6 : AF_INET;
-    if (inet_pton(*family, text, addr) != 1)
-        return false;
-    bits = *family == AF_INET ? 32 : 128;
-    if (slash &&
-        yw_parse_int64((struct yw_str){slash + 1, item.n - addr_len - 1}, 0, bits, &bits) < 0)
-        return false;
-    *prefix = (int)bits;
-    return true;
-}
-
-static bool ip_matches(struct yw_str item, const char *remote)
-{
-    uint8_t want[16], have[16];
-    int family, prefix;
-    if (!parse_cidr(item, &family, want, &prefix) || inet_pton(family, remote, have) != 1)
-        return false;
-    for (int i = 0; i < prefix; i++)
-        if (((want[i / 8] >> (7 - i % 8)) & 1) != ((have[i / 8] >> (7 - i % 8)) & 1))
-            return false;
-    return true;
-}
-
-static int check_allow_list(const char *list, struct yw_err *err)
-{
-    for (const char *p = list; *p;) {
-        const char *comma = strchr(p, ',');
-        size_t n = comma ? (size_t)(comma - p) : strlen(p);
-        uint8_t addr[16];
-        int family, prefix;
-        if (!parse_cidr((struct yw_str){p, n}, &family, addr, &prefix))
-            return yw_err_set(err, YW_EINVAL, "allow_ips",
-                              "来源地址须为 IP 地址或 CIDR，逗号分隔 / allowed sources are IP "
-                              "addresses or CIDR blocks, separated by commas");
-        p += n + (comma ? 1 : 0);
-    }
-    return YW_OK;
-}
-
 int yw_key_create(struct yw_store *store, struct yw_ledger *ledger, const char *name,
                   const char *org, const char *const *roles, const char *allow_ips,
                   const char *actor, char token_out[YW_API_KEY_TOKEN_SIZE], struct yw_err *err)
@@ -90,7 +38,7 @@ int yw_key_create(struct yw_store *store, struct yw_ledger *ledger, const char *
         return rc;
     if (roles == NULL || roles[0] == NULL)
         return yw_err_set(err, YW_EINVAL, "role", "须至少一个角色 / at least one role is needed");
-    if (allow_ips && (rc = check_allow_list(allow_ips, err)) < 0)
+    if (allow_ips && (rc = yw_ip_list_check(allow_ips, "allow_ips", err)) < 0)
         return rc;
     if (yw_random(raw, sizeof(raw)) < 0 || yw_random(id_raw, sizeof(id_raw)) < 0)
         return yw_err_set(err, YW_ECRYPTO, NULL, "no randomness");
@@ -278,14 +226,7 @@ int yw_key_authenticate(struct yw_store *store, struct yw_str token, const char 
         goto out;
     }
     struct yw_str allow = yw_stmt_column_text(st, 4);
-    bool allowed = allow.n == 0;
-    for (const char *p = allow.p, *end = allow.p + allow.n; !allowed && p < end;) {
-        const char *comma = memchr(p, ',', (size_t)(end - p));
-        size_t n = comma ? (size_t)(comma - p) : (size_t)(end - p);
-        allowed = ip_matches((struct yw_str){p, n}, remote ? remote : "");
-        p += n + 1;
-    }
-    if (!allowed) {
+    if (allow.n && !yw_ip_list_allows(allow, remote ? remote : "")) {
         rc = yw_err_set(err, YW_EPERM, NULL,
                         "来源地址不在该密钥的许可范围内 / this key may not be used from %s",
                         remote ? remote : "?");

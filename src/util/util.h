@@ -138,6 +138,13 @@ int yw_file_read(const char *path, size_t max, char **out, size_t *out_len,
 int yw_file_create(const char *path, int mode, const void *p, size_t n,
                    struct yw_err *err) YW_MUST_USE;
 
+/* ---- IP allow lists (net.c) ------------------------------------------------
+ * Comma-separated IPv4/IPv6 addresses and CIDR blocks ("10.0.0.0/8,::1"). */
+/* YW_EINVAL naming field unless every item parses. */
+int yw_ip_list_check(const char *list, const char *field, struct yw_err *err) YW_MUST_USE;
+/* True when remote (an address as text) is inside one of the items. */
+bool yw_ip_list_allows(struct yw_str list, const char *remote);
+
 /* ---- log -----------------------------------------------------------------
  * One JSON object per line on stderr. Thread-safe (one write(2) per line).
  * Never pass secrets: the log is for operators. */
@@ -247,5 +254,65 @@ void yw_terms_init(struct yw_terms *t, struct yw_str text);
  *   punctuation, symbols, emoji, other scripts) separates terms, and so does
  *   the change between CJK and letters ("SM2证书" → sm2 证书). */
 bool yw_terms_next(struct yw_terms *t);
+
+/* ---- working-day calendar (工作日历, calendar.c) ----------------------------
+ * Deadlines in government services are counted in working days. In China
+ * Saturdays and Sundays are off, public holidays (法定节假日) are off and some
+ * weekend days are adjusted working days (调休上班). The State Council publishes
+ * each year's arrangement (国务院办公厅关于20XX年部分节假日安排的通知), and the
+ * node admin keeps it in a text file per year (data/calendar/YYYY.txt):
+ *
+ *     # UTF-8; '#' starts a comment (to the end of the line); blank lines are ignored
+ *     2026-02-16 off 春节          <- a weekday that is a holiday
+ *     2026-02-14 work 春节调休     <- a weekend day that is a working day
+ *
+ * Each other line is `YYYY-MM-DD KIND [NAME]`, separated by spaces or tabs:
+ * KIND is `off` or `work`, NAME optional free text (not kept). Lines may end in
+ * CRLF; a UTF-8 BOM may start any line (so files can simply be concatenated,
+ * joined by a newline). Refused, with YW_EINVAL and a message naming the line
+ * ("第 N 行：… / line N: …", lines counted from the start of the text): a line
+ * that is not valid UTF-8 or holds a control character, a malformed or
+ * impossible date (2026-02-30) or one outside 1970–9999, an unknown kind, a
+ * date listed twice, `work` on a weekday (already a working day) and `off` on
+ * a Saturday or Sunday (already off: list only the weekdays of a holiday) —
+ * harmless in themselves, but refused so that typos surface.
+ *
+ * Days are counted since 1970-01-01 on the China (UTC+8) date. The supported
+ * range is YW_DAY_MIN (1970-01-01) to YW_DAY_MAX (9999-12-31); functions taking
+ * a day clamp it into that range. A NULL calendar means weekends only. A
+ * calendar is immutable after parsing (a sorted array searched by bisection,
+ * no allocation), so one may be shared between threads. */
+#define YW_DAY_MIN 0
+#define YW_DAY_MAX 2932896 /* 9999-12-31 */
+
+struct yw_calendar; /* opaque */
+
+/* Parses text (one or more files' contents, concatenated) into a new calendar
+ * the caller frees with yw_calendar_free(). YW_EINVAL as above, YW_ENOMEM. */
+int yw_calendar_parse(const char *text, size_t n, struct yw_calendar **out, struct yw_err *err)
+    YW_MUST_USE;
+void yw_calendar_free(struct yw_calendar *cal); /* NULL-safe */
+
+/* The China (UTC+8) date of an instant in ms since the epoch, clamped. */
+int64_t yw_day_from_ms(int64_t ms);
+/* The day of a date, or -1 for an impossible one or one outside 1970–9999. */
+int64_t yw_day_from_ymd(int y, int m, int d);
+void yw_day_to_ymd(int64_t day, int *y, int *m, int *d);
+/* 0 Sunday, 1 Monday … 6 Saturday. */
+int yw_day_weekday(int64_t day);
+
+bool yw_calendar_is_working_day(const struct yw_calendar *cal, int64_t day);
+/* The n-th working day strictly after day (day itself never counts, working
+ * or not: 10 working days from a Friday, or from the Saturday after it, end on
+ * the Friday two weeks after that Friday in an ordinary fortnight). day itself
+ * for n ≤ 0; YW_DAY_MAX when the range runs out. */
+int64_t yw_calendar_add_working_days(const struct yw_calendar *cal, int64_t day, int n);
+/* Working days strictly after from, up to and including to (0 when to ≤ from),
+ * so that working_days_between(d, add_working_days(d, n)) == n. */
+int yw_calendar_working_days_between(const struct yw_calendar *cal, int64_t from, int64_t to);
+/* True when the calendar has entries dated in the year: a node should warn
+ * when the current or next year is not covered (deadlines would then count
+ * weekends only). */
+bool yw_calendar_covers(const struct yw_calendar *cal, int year);
 
 #endif
