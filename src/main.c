@@ -20,6 +20,7 @@ static const char usage_main[] =
     "  account   accounts and roles: add, list, show, grant, revoke, disable\n"
     "  key       API keys for department systems: create, list, revoke\n"
     "  catalog   the data resource catalog: import, export (CSV, DCAT-AP)\n"
+    "  exchange  data sharing: load records, list applications and grants\n"
     "  version   print the version\n"
     "  help      show this help\n"
     "\n"
@@ -32,10 +33,10 @@ int main(int argc, char **argv)
         const char *name;
         int (*run)(int argc, char **argv);
     } commands[] = {
-        {"init", yw_cli_init},       {"serve", yw_cli_serve}, {"routes", yw_cli_routes},
-        {"ledger", yw_cli_ledger},   {"org", yw_cli_org},     {"account", yw_cli_account},
-        {"key", yw_cli_key},         {"demo", yw_cli_demo},   {"version", yw_cli_version},
-        {"catalog", yw_cli_catalog},
+        {"init", yw_cli_init},       {"serve", yw_cli_serve},       {"routes", yw_cli_routes},
+        {"ledger", yw_cli_ledger},   {"org", yw_cli_org},           {"account", yw_cli_account},
+        {"key", yw_cli_key},         {"demo", yw_cli_demo},         {"version", yw_cli_version},
+        {"catalog", yw_cli_catalog}, {"exchange", yw_cli_exchange},
     };
 
     if (argc < 2) {

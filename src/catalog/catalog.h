@@ -82,7 +82,7 @@ int yw_catalog_step(const struct yw_catalog *cat, const struct yw_principal *who
 
 /* The resource as who may see it: version 0 is the current one (the
  * published version, or the draft of a resource never published), with its
- * quality and any pending version's number and status. Drafts and versions
+ * quality and any pending version's number. Drafts and versions
  * under review are visible to the provider's staff and to the data authority
  * and auditors only; a resource shared 不予共享 shows only code, name,
  * provider and sharing type outside those. */

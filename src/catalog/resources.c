@@ -572,11 +572,12 @@ int yw_catalog_update(const struct yw_catalog *cat, const struct yw_principal *w
             rc = save_version(txn, cat, doc, version, "draft", now, false, err);
         } else {
             version = r.pending = r.version + 1;
-            /* Versions only grow: a discarded pending version leaves a gap. */
+            /* Versions only grow: a discarded pending version leaves a gap (its
+             * number stays in the steps and the ledger). */
             struct yw_stmt *st = NULL;
             if ((rc = yw_txn_prepare(txn,
-                                     "SELECT COALESCE(MAX(version), 0) FROM yw_catalog_versions "
-                                     "WHERE code = ?",
+                                     "SELECT COALESCE(MAX(version), 0) FROM yw_catalog_steps WHERE "
+                                     "code = ?",
                                      &st, err)) == YW_OK) {
                 yw_stmt_bind_text(st, 1, r.code, strlen(r.code));
                 if ((rc = yw_stmt_step(st, err)) == 1 && yw_stmt_column_int64(st, 0) >= version)
@@ -995,6 +996,8 @@ int yw_catalog_history(const struct yw_catalog *cat, const struct yw_principal *
     struct yw_txn *txn = NULL;
     struct yw_stmt *st = NULL;
     json_t *versions = json_array(), *history = json_array(), *probe = NULL;
+    int64_t visible[256];
+    size_t n_visible = 0;
     struct res r;
     int rc;
 
@@ -1020,6 +1023,8 @@ int yw_catalog_history(const struct yw_catalog *cat, const struct yw_principal *
         struct yw_str status = yw_stmt_column_text(st, 1);
         if (!inside && (yw_str_eq_c(status, "draft") || yw_str_eq_c(status, "under_review")))
             continue;
+        if (n_visible < sizeof(visible) / sizeof(visible[0]))
+            visible[n_visible++] = yw_stmt_column_int64(st, 0);
         struct yw_str digest = yw_stmt_column_text(st, 2), pub = yw_stmt_column_text(st, 3);
         struct yw_str created = yw_stmt_column_text(st, 4), updated = yw_stmt_column_text(st, 5);
         json_array_append_new(versions,
@@ -1037,6 +1042,12 @@ int yw_catalog_history(const struct yw_catalog *cat, const struct yw_principal *
         goto out;
     yw_stmt_bind_text(st, 1, r.code, strlen(r.code));
     while ((rc = yw_stmt_step(st, err)) == 1) {
+        /* Outside the provider, only the steps of versions it may see. */
+        bool shown = inside;
+        for (size_t k = 0; !shown && k < n_visible; k++)
+            shown = visible[k] == yw_stmt_column_int64(st, 1);
+        if (!shown)
+            continue;
         struct yw_str step = yw_stmt_column_text(st, 2), actor = yw_stmt_column_text(st, 3);
         struct yw_str reason = yw_stmt_column_text(st, 4), at = yw_stmt_column_text(st, 5);
         json_array_append_new(history, json_pack("{s:I, s:I, s:s%, s:s%, s:s%, s:s%}", "seq",

@@ -228,9 +228,12 @@ static int only_members(const json_t *obj, const char *const *allowed, const cha
         bool known = false;
         for (size_t i = 0; allowed[i] && !known; i++)
             known = strcmp(key, allowed[i]) == 0;
-        if (!known)
-            return yw_err_set(err, YW_EINVAL, key, "未知字段 %s%s / unknown member %s%s", prefix,
-                              key, prefix, key);
+        if (!known) {
+            char field[64];
+            (void)yw_fmt(field, sizeof(field), "%s%s", prefix, key);
+            return yw_err_set(err, YW_EINVAL, field, "未知字段 %s / unknown member %s", field,
+                              field);
+        }
     }
     return YW_OK;
 }

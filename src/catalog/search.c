@@ -321,6 +321,10 @@ int yw_catalog_search(const struct yw_catalog *cat, const struct yw_principal *w
                        i == 0 ? in->provider.n : strlen(filters[i].value));
     if (rc == YW_OK && !status)
         rc = yw_buf_append_c(&q.sql, "AND r.status IN ('published', 'deprecated') ");
+    /* Other organisations' 不予共享 resources show no grade, type or cycle, so
+     * no filter on those may find them either. */
+    if (rc == YW_OK && !privileged && (type || grade || cycle))
+        rc = param(&q, "AND (r.sharing <> 'none' OR r.provider = ?) ", org, strlen(org));
     /* Drafts and reviews: only the provider's, unless privileged. */
     if (rc == YW_OK && status && !privileged &&
         (strcmp(status, "draft") == 0 || strcmp(status, "under_review") == 0))

@@ -42,20 +42,8 @@ static int import(struct yw_ctx *ctx, const char *file, bool elements, bool publ
     rc = elements ? yw_catalog_import_elements(&cat, data, n, actor, &count, &errors, &err)
                   : yw_catalog_import(&cat, data, n, publish, actor, &count, &errors, &err);
     free(data);
-    if (rc < 0) {
-        size_t i;
-        json_t *e;
-        json_array_foreach(errors, i, e)
-        {
-            fprintf(stderr, "%s:%lld: %s%s%s\n", file,
-                    (long long)json_integer_value(json_object_get(e, "line")),
-                    json_string_value(json_object_get(e, "message")),
-                    json_string_length(json_object_get(e, "field")) ? " — " : "",
-                    json_string_value(json_object_get(e, "field")));
-        }
-        json_decref(errors);
-        return yw_cli_fail(&err);
-    }
+    if (rc < 0)
+        return errors ? yw_cli_fail_lines(file, errors, &err) : yw_cli_fail(&err);
     printf("已导入 %zu 个%s / imported %zu %s\n", count, elements ? "数据元" : "资源", count,
            elements  ? "data elements"
            : publish ? "published resources"

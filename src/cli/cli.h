@@ -34,6 +34,9 @@ int yw_cli_parse_options(int argc, char **argv, struct yw_cli_option *specs, siz
                          const char *usage);
 /* Prints err's message and returns the exit status for it. */
 int yw_cli_fail(const struct yw_err *err);
+/* Prints a file's line-numbered errors (objects {line, field, message}, in
+ * line order; errors stolen) and err, and returns YW_CLI_RUNTIME. */
+int yw_cli_fail_lines(const char *file, json_t *errors, const struct yw_err *err);
 /* "cli:<user>": who is acting, for the ledger. */
 void yw_cli_actor(char out[96]);
 /* Prints value (stolen) as indented JSON. */
@@ -53,5 +56,6 @@ int yw_cli_org(int argc, char **argv);
 int yw_cli_account(int argc, char **argv);
 int yw_cli_key(int argc, char **argv);
 int yw_cli_catalog(int argc, char **argv);
+int yw_cli_exchange(int argc, char **argv);
 
 #endif

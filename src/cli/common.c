@@ -65,6 +65,34 @@ int yw_cli_fail(const struct yw_err *err)
     return err->code == YW_EINVAL ? YW_CLI_USAGE : YW_CLI_RUNTIME;
 }
 
+static int by_line(const void *a, const void *b)
+{
+    json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "line"));
+    json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "line"));
+    return (x > y) - (x < y);
+}
+
+int yw_cli_fail_lines(const char *file, json_t *errors, const struct yw_err *err)
+{
+    size_t n = json_array_size(errors);
+    json_t **sorted = n ? calloc(n, sizeof(*sorted)) : NULL;
+    for (size_t i = 0; sorted && i < n; i++)
+        sorted[i] = json_array_get(errors, i);
+    if (sorted)
+        qsort(sorted, n, sizeof(*sorted), by_line);
+    for (size_t i = 0; sorted && i < n; i++) {
+        const char *field = json_string_value(json_object_get(sorted[i], "field"));
+        fprintf(stderr, "%s:%lld: %s%s%s\n", file,
+                (long long)json_integer_value(json_object_get(sorted[i], "line")),
+                json_string_value(json_object_get(sorted[i], "message")),
+                field && field[0] ? " — " : "", field ? field : "");
+    }
+    free(sorted);
+    json_decref(errors);
+    fprintf(stderr, "yiwang: %s\n", err->message[0] ? err->message : yw_err_name(err->code));
+    return YW_CLI_RUNTIME; /* a bad file is not bad usage */
+}
+
 /* Who is acting, for the ledger: the operating-system user behind the CLI. */
 void yw_cli_actor(char out[96])
 {

@@ -112,7 +112,7 @@ int yw_cli_serve(int argc, char **argv)
         return yw_cli_usage_error("listen address too long: %s", listen);
     }
     if (yw_node_open_ledger(ctx, &err) < 0 || yw_node_record_start(ctx, &err) < 0 ||
-        yw_http_start(ctx, &srv, bound, &err) < 0) {
+        yw_node_open_exchange(ctx, &err) < 0 || yw_http_start(ctx, &srv, bound, &err) < 0) {
         yw_node_close(ctx);
         return yw_cli_fail(&err);
     }

@@ -109,6 +109,14 @@ const char *yw__web_etag(struct yw_http_server *srv, size_t asset_index);
 int yw__query_u64(struct yw_request *req, const char *name, uint64_t min, uint64_t max,
                   bool required, uint64_t *out, struct yw_err *err) YW_MUST_USE;
 
+/* Deferred answers, for handlers that finish on another thread (a delivery
+ * answers once its ledger entry is durable). The handler calls
+ * yw__request_defer(req) before starting the work and returns YW_OK; the work
+ * calls yw__request_finish exactly once, from any thread, with the answer
+ * (json stolen) or the error. Worker routes only. */
+void yw__request_defer(struct yw_request *req);
+void yw__request_finish(struct yw_request *req, int rc, json_t *json, const struct yw_err *err);
+
 /* The query parameter name ({NULL, 0} when absent; the server has checked
  * that the query is UTF-8). Lent for the request. */
 struct yw_str yw__query_str(struct yw_request *req, const char *name);
@@ -128,6 +136,19 @@ int yw__get_catalog_elements(struct yw_request *req, struct yw_response *res, st
 int yw__post_catalog_elements(struct yw_request *req, struct yw_response *res, struct yw_err *err);
 int yw__get_catalog_conflicts(struct yw_request *req, struct yw_response *res, struct yw_err *err);
 int yw__get_catalog_dcat(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+
+/* Data sharing and exchange (exchange_routes.c). */
+int yw__post_applications(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_applications(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__post_application_step(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_grants(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__post_grant_step(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_records(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__post_records(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__put_record(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__delete_record(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_lineage(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_my_data_uses(struct yw_request *req, struct yw_response *res, struct yw_err *err);
 
 /* Sign-in routes (auth_routes.c). */
 int yw__post_login(struct yw_request *req, struct yw_response *res, struct yw_err *err);

@@ -2,6 +2,8 @@
  * its limit, check it, authorise, call the handler, send, log, count. */
 #include "internal.h"
 
+#include <stddef.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -25,7 +27,8 @@ struct request_state {
     struct yw_request req;
     struct MHD_Connection *conn;
     _Atomic int phase;
-    int rc; /* the handler's result, with err and res */
+    _Atomic int deferred; /* 2 while a deferred answer and the handler's return race; 0 otherwise */
+    int rc;               /* the handler's result, with err and res */
     struct yw_err err;
     struct yw_response res;
     size_t route_index;
@@ -337,11 +340,14 @@ static void run_handler(struct request_state *rs)
     struct yw_request *req = &rs->req;
     bool public =
         req->route->permission != NULL && strcmp(req->route->permission, YW_ACTION_PUBLIC) == 0;
-    rs->rc = public ? YW_OK : resolve_principal(rs);
-    if (rs->rc == YW_OK)
-        rs->rc = yw_policy_decide(&req->principal, req->route->permission, NULL, &rs->err);
-    if (rs->rc == YW_OK)
-        rs->rc = req->route->handler(req, &rs->res, &rs->err);
+    int rc = public ? YW_OK : resolve_principal(rs);
+    if (rc == YW_OK)
+        rc = yw_policy_decide(&req->principal, req->route->permission, NULL, &rs->err);
+    if (rc == YW_OK)
+        rc = req->route->handler(req, &rs->res, &rs->err);
+    if (atomic_load(&rs->deferred) != 0)
+        return; /* the answer, and rs->rc, belong to yw__request_finish */
+    rs->rc = rc;
     if (rs->rc < 0) {
         json_decref(rs->res.json);
         free(rs->res.owned);
@@ -349,12 +355,47 @@ static void run_handler(struct request_state *rs)
     }
 }
 
+/* The answer is ready: let the I/O thread send it. */
+static void resume_done(struct request_state *rs)
+{
+    atomic_store(&rs->phase, PHASE_DONE);
+    MHD_resume_connection(rs->conn);
+}
+
 static void run_job(struct yw__job *job)
 {
     struct request_state *rs = (struct request_state *)job; /* job is the first member */
     run_handler(rs);
-    atomic_store(&rs->phase, PHASE_DONE);
-    MHD_resume_connection(rs->conn);
+    /* A deferred answer resumes the connection when both it and this return
+     * have happened, whichever comes last. */
+    if (atomic_load(&rs->deferred) != 0) {
+        if (atomic_fetch_sub(&rs->deferred, 1) == 1)
+            resume_done(rs);
+        return;
+    }
+    resume_done(rs);
+}
+
+void yw__request_defer(struct yw_request *req)
+{
+    struct request_state *rs =
+        (struct request_state *)((char *)req - offsetof(struct request_state, req));
+    atomic_store(&rs->deferred, 2);
+}
+
+void yw__request_finish(struct yw_request *req, int rc, json_t *json, const struct yw_err *err)
+{
+    struct request_state *rs =
+        (struct request_state *)((char *)req - offsetof(struct request_state, req));
+    rs->rc = rc;
+    if (rc < 0) {
+        rs->err = *err;
+        json_decref(json);
+    } else {
+        rs->res.json = json;
+    }
+    if (atomic_fetch_sub(&rs->deferred, 1) == 1)
+        resume_done(rs);
 }
 
 /* Sends the handler's result; the response's memory passes to MHD here. */

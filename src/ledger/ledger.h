@@ -65,6 +65,11 @@ int yw_ledger_append_async(struct yw_ledger *ledger, const void *entry, size_t n
 int yw_ledger_event(struct yw_ledger *ledger, const char *type, json_t *fields_new, uint64_t *index,
                     struct yw_err *err) YW_MUST_USE;
 
+/* The same, without waiting: done as for yw_ledger_append_async. On an
+ * error return done is never called. */
+int yw_ledger_event_async(struct yw_ledger *ledger, const char *type, json_t *fields_new,
+                          yw_ledger_done_fn done, void *cls, struct yw_err *err) YW_MUST_USE;
+
 /* Canonical bytes (RFC 8785) of value, appended to out. Integers only. */
 int yw_ledger_canonical(const json_t *value, struct yw_buf *out) YW_MUST_USE;
 

@@ -404,11 +404,11 @@ int yw_ledger_canonical(const json_t *value, struct yw_buf *out)
     return yw__jcs(value, out);
 }
 
-int yw_ledger_event(struct yw_ledger *l, const char *type, json_t *fields_new, uint64_t *index,
-                    struct yw_err *err)
+/* The canonical bytes of {"type", "time", "origin", ...fields} (stolen). */
+static int event_bytes(struct yw_ledger *l, const char *type, json_t *fields_new,
+                       struct yw_buf *bytes, struct yw_err *err)
 {
     char now[32];
-    struct yw_buf bytes;
     int rc;
     json_t *entry = fields_new ? fields_new : json_object();
 
@@ -420,13 +420,33 @@ int yw_ledger_event(struct yw_ledger *l, const char *type, json_t *fields_new, u
         json_decref(entry);
         return yw_err_set(err, YW_EINVAL, NULL, "bad ledger event");
     }
-    yw_buf_init(&bytes, YW_LEDGER_ENTRY_MAX);
-    rc = yw__jcs(entry, &bytes);
+    rc = yw__jcs(entry, bytes);
     json_decref(entry);
     if (rc < 0)
-        rc = yw_err_set(err, rc, NULL, "ledger event %s cannot be made canonical", type);
-    else
+        return yw_err_set(err, rc, NULL, "ledger event %s cannot be made canonical", type);
+    return YW_OK;
+}
+
+int yw_ledger_event(struct yw_ledger *l, const char *type, json_t *fields_new, uint64_t *index,
+                    struct yw_err *err)
+{
+    struct yw_buf bytes;
+    yw_buf_init(&bytes, YW_LEDGER_ENTRY_MAX);
+    int rc = event_bytes(l, type, fields_new, &bytes, err);
+    if (rc == YW_OK)
         rc = yw_ledger_append(l, bytes.data, bytes.len, index, err);
+    yw_buf_free(&bytes);
+    return rc;
+}
+
+int yw_ledger_event_async(struct yw_ledger *l, const char *type, json_t *fields_new,
+                          yw_ledger_done_fn done, void *cls, struct yw_err *err)
+{
+    struct yw_buf bytes;
+    yw_buf_init(&bytes, YW_LEDGER_ENTRY_MAX);
+    int rc = event_bytes(l, type, fields_new, &bytes, err);
+    if (rc == YW_OK)
+        rc = yw_ledger_append_async(l, bytes.data, bytes.len, done, cls, err);
     yw_buf_free(&bytes);
     return rc;
 }

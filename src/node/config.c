@@ -28,6 +28,9 @@ static void set_defaults(const char *dir, struct yw_config *cfg)
     cfg->login_failures = 5;
     cfg->lockout_s = 15 * 60;
     (void)yw_copy(cfg->catalog_code_rule, sizeof(cfg->catalog_code_rule), "gbt21063");
+    (void)yw_fmt(cfg->calendar_dir, sizeof(cfg->calendar_dir), "%s/calendar", dir);
+    cfg->answer_days = 10;
+    cfg->sandbox_k = 10;
     cfg->log_level = YW_LOG_INFO;
 }
 
@@ -97,6 +100,19 @@ static int set_one(struct yw_config *cfg, struct yw_str key, struct yw_str v)
         return set_int(&cfg->login_failures, v, 1, 100);
     if (yw_str_eq_c(key, "lockout"))
         return set_int(&cfg->lockout_s, v, 1, 24 * 3600);
+    if (yw_str_eq_c(key, "calendar_dir")) {
+        char rel[PATH_MAX];
+        int rc = set_text(rel, sizeof(rel), v);
+        if (rc < 0)
+            return rc;
+        if (rel[0] == '/')
+            return yw_copy(cfg->calendar_dir, sizeof(cfg->calendar_dir), rel);
+        return yw_fmt(cfg->calendar_dir, sizeof(cfg->calendar_dir), "%s/%s", cfg->dir, rel);
+    }
+    if (yw_str_eq_c(key, "answer_days"))
+        return set_int(&cfg->answer_days, v, 1, 365);
+    if (yw_str_eq_c(key, "sandbox_k"))
+        return set_int(&cfg->sandbox_k, v, 2, 1000000);
     if (yw_str_eq_c(key, "catalog_code_rule")) {
         int rc = set_text(cfg->catalog_code_rule, sizeof(cfg->catalog_code_rule), v);
         return rc < 0 || yw_catalog_code_rule(cfg->catalog_code_rule) == NULL ? YW_EINVAL : YW_OK;

@@ -1,5 +1,7 @@
 #include "node.h"
 
+#include <dirent.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,6 +379,8 @@ void yw_node_close(struct yw_ctx *ctx)
 {
     if (ctx == NULL)
         return;
+    yw_exchange_close(ctx->exchange);
+    yw_calendar_free(ctx->calendar);
     yw_ledger_close(ctx->ledger);
     yw_store_close(ctx->store);
     yw_key_free(ctx->key);
@@ -582,4 +586,67 @@ void yw_node_public_url(const struct yw_ctx *ctx, char out[300])
         (void)yw_copy(out, 300, ctx->config.public_url);
     else
         (void)yw_fmt(out, 300, "http://%s", ctx->config.listen);
+}
+
+/* The calendars: every YYYY.txt in the directory, or the bundled ones. */
+static int load_calendar(struct yw_ctx *ctx, struct yw_err *err)
+{
+    struct yw_buf text;
+    DIR *d = opendir(ctx->config.calendar_dir);
+    int rc = YW_OK;
+
+    yw_buf_init(&text, 16 * 1024 * 1024);
+    if (d == NULL) {
+        for (size_t i = 0; rc == YW_OK && i < yw_calendar_files_count; i++)
+            if ((rc = yw_buf_append(&text, yw_calendar_files[i].data, yw_calendar_files[i].size)) ==
+                YW_OK)
+                rc = yw_buf_append_c(&text, "\n");
+    } else {
+        struct dirent *e;
+        char names[64][32];
+        size_t n = 0;
+        while ((e = readdir(d)) != NULL && n < 64) {
+            size_t len = strlen(e->d_name);
+            if (len == 8 && strcmp(e->d_name + 4, ".txt") == 0)
+                (void)yw_copy(names[n++], sizeof(names[0]), e->d_name);
+        }
+        closedir(d);
+        for (size_t i = 0; rc == YW_OK && i < n; i++) {
+            char path[PATH_MAX], *data = NULL;
+            size_t len = 0;
+            if (yw_fmt(path, sizeof(path), "%s/%s", ctx->config.calendar_dir, names[i]) < 0 ||
+                (rc = yw_file_read(path, 1024 * 1024, &data, &len, err)) < 0) {
+                rc = rc < 0 ? rc : yw_err_set(err, YW_EINVAL, "calendar_dir", "path too long");
+                break;
+            }
+            if ((rc = yw_buf_append(&text, data, len)) == YW_OK)
+                rc = yw_buf_append_c(&text, "\n");
+            free(data);
+        }
+    }
+    if (rc == YW_OK)
+        rc = yw_calendar_parse(text.data ? text.data : "", text.len, &ctx->calendar, err);
+    else if (err->code == 0)
+        yw_err_set(err, rc, "calendar_dir", "calendars too large");
+    yw_buf_free(&text);
+    int year, month, day;
+    yw_day_to_ymd(yw_day_from_ms(yw_now_ms()), &year, &month, &day);
+    if (rc == YW_OK && !yw_calendar_covers(ctx->calendar, year))
+        yw_log(YW_LOG_WARN, "calendar_missing_year",
+               "\"year\":%d,\"note\":\"deadlines count weekends only\"", year);
+    return rc;
+}
+
+int yw_node_open_exchange(struct yw_ctx *ctx, struct yw_err *err)
+{
+    struct yw_exchange_config cfg;
+    int rc = load_calendar(ctx, err);
+    if (rc < 0)
+        return rc;
+    yw_node_catalog(ctx, &cfg.catalog);
+    cfg.key = ctx->key;
+    cfg.calendar = ctx->calendar;
+    cfg.answer_days = ctx->config.answer_days;
+    cfg.k_min = ctx->config.sandbox_k;
+    return yw_exchange_open(&cfg, &ctx->exchange, err);
 }

@@ -15,6 +15,7 @@
 #include "catalog/catalog.h"
 #include "crypto/crypto.h"
 #include "directory/directory.h"
+#include "exchange/exchange.h"
 #include "ledger/ledger.h"
 #include "store/store.h"
 #include "util/util.h"
@@ -28,20 +29,23 @@ struct yw_config {
     char db[1024];    /* store URL; may hold a password: never log it */
     char listen[256]; /* ADDR:PORT, [IPv6]:PORT */
     char key_file[PATH_MAX];
-    int pool_size;              /* database connections */
-    int64_t body_limit;         /* bytes of request body, 413 beyond */
-    int max_connections;        /* concurrent HTTP connections */
-    int io_threads;             /* HTTP I/O threads (default: one per core) */
-    int workers;                /* threads running handlers that may block */
-    int max_queue;              /* requests waiting for a worker before 503 */
-    int timeout_s;              /* idle connection timeout */
-    int grace_s;                /* how long a graceful stop waits for requests in flight */
-    int session_idle_s;         /* a session ends after this long unused */
-    int session_max_s;          /* and this long after sign-in */
-    int login_failures;         /* failed sign-ins in a row before a lockout */
-    int lockout_s;              /* how long a lockout lasts */
-    char catalog_code_rule[32]; /* resource code rule (gbt21063, free) */
-    char public_url[256];       /* how the outside reaches this node; "" = http://listen */
+    int pool_size;               /* database connections */
+    int64_t body_limit;          /* bytes of request body, 413 beyond */
+    int max_connections;         /* concurrent HTTP connections */
+    int io_threads;              /* HTTP I/O threads (default: one per core) */
+    int workers;                 /* threads running handlers that may block */
+    int max_queue;               /* requests waiting for a worker before 503 */
+    int timeout_s;               /* idle connection timeout */
+    int grace_s;                 /* how long a graceful stop waits for requests in flight */
+    int session_idle_s;          /* a session ends after this long unused */
+    int session_max_s;           /* and this long after sign-in */
+    int login_failures;          /* failed sign-ins in a row before a lockout */
+    int lockout_s;               /* how long a lockout lasts */
+    char catalog_code_rule[32];  /* resource code rule (gbt21063, free) */
+    char public_url[256];        /* how the outside reaches this node; "" = http://listen */
+    char calendar_dir[PATH_MAX]; /* working-day calendars YYYY.txt; absent: the bundled ones */
+    int answer_days;             /* working days a provider has to answer an application */
+    int sandbox_k;               /* smallest group the data sandbox shows */
     enum yw_log_level log_level;
 };
 
@@ -72,7 +76,9 @@ int yw_node_init(const struct yw_node_init *opts, struct yw_err *err) YW_MUST_US
 struct yw_ctx {
     struct yw_config config;
     struct yw_store *store;
-    struct yw_ledger *ledger; /* NULL until yw_node_open_ledger() */
+    struct yw_ledger *ledger;     /* NULL until yw_node_open_ledger() */
+    struct yw_calendar *calendar; /* NULL until yw_node_open_exchange() */
+    struct yw_exchange *exchange; /* NULL until yw_node_open_exchange() */
     struct yw_key *key;
     enum yw_profile profile;
     char origin[256];
@@ -88,6 +94,11 @@ void yw_node_close(struct yw_ctx *ctx); /* NULL-safe; closes the ledger first */
 
 /* Starts the ledger's committer for this process (serve, ledger append). */
 int yw_node_open_ledger(struct yw_ctx *ctx, struct yw_err *err) YW_MUST_USE;
+
+/* Loads the working-day calendars (every YYYY.txt in calendar_dir, or the bundled ones
+ * when that directory does not exist) and opens the exchange, replaying its
+ * counts from the ledger (needs the ledger open). */
+int yw_node_open_exchange(struct yw_ctx *ctx, struct yw_err *err) YW_MUST_USE;
 
 /* Ledger events of the node's life (needs the ledger open): node.start with
  * the version, schema and a digest of the effective configuration, preceded

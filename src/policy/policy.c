@@ -53,6 +53,17 @@ static const struct {
     {"catalog.govern", YW_ROLE_CDO | YW_ROLE_AUDITOR | YW_ROLE_NODE_ADMIN, ROLE_ONLY},
     /* Government powers: the role and the organisation's power list. */
     {"catalog.review", YW_ROLE_CDO, NEEDS_POWER},
+    /* The exchange: stewards apply for their organisation and load its data;
+     * the provider's approvers answer; the data authority arbitrates and sees
+     * all; systems (API keys) receive deliveries under their grants. */
+    {"exchange.read", STAFF, ROLE_ONLY},
+    {"exchange.manage", YW_ROLE_DATA_STEWARD | YW_ROLE_CDO | YW_ROLE_APPROVER, ROLE_ONLY},
+    {"exchange.apply", YW_ROLE_DATA_STEWARD | YW_ROLE_CDO, OWN_ORG},
+    {"exchange.approve", YW_ROLE_APPROVER, OWN_ORG},
+    {"exchange.load", YW_ROLE_DATA_STEWARD, OWN_ORG},
+    {"exchange.deliver", STAFF, ROLE_ONLY},
+    {"exchange.arbitrate", YW_ROLE_CDO, NEEDS_POWER},
+    {"exchange.my_uses", YW_ROLE_CITIZEN, ROLE_ONLY},
     {"case.accept", YW_ROLE_WINDOW_CLERK | YW_ROLE_APPROVER, NEEDS_POWER},
     {"case.approve", YW_ROLE_APPROVER, NEEDS_POWER},
     {"supervision.claim", YW_ROLE_SUPERVISOR, NEEDS_POWER},

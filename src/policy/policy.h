@@ -76,4 +76,80 @@ struct yw_policy_object {
 int yw_policy_decide(const struct yw_principal *who, const char *action,
                      const struct yw_policy_object *object, struct yw_err *err) YW_MUST_USE;
 
+/* ---- masking (脱敏, mask.c) ------------------------------------------------
+ * The operators the data exchange applies to each delivered field; the
+ * catalog names them by these strings (src/catalog/rules.c) and
+ * docs/internals/catalog.md says which applies by default. Characters are
+ * Unicode code points: nothing is ever cut in the middle of a UTF-8 sequence.
+ * A value whose shape does not fit its operator (an identity number of the
+ * wrong length, a mobile that is not 11 digits …) is redacted entirely,
+ * never passed through; and an operator that shows part of a value never
+ * shows all of it (but an address that stops at its county shows that). */
+#include "crypto/crypto.h"
+
+enum yw_mask_kind {
+    YW_MASK_KEEP,      /* "keep": unchanged */
+    YW_MASK_REDACT,    /* "redact": every character becomes '*' (the length stays visible) */
+    YW_MASK_ENDS,      /* "ends:M:N": the first M and last N characters, the rest '*' */
+    YW_MASK_ID_NUMBER, /* "id_number": 110101********1234; 15 digits: 110101******123 */
+    YW_MASK_MOBILE,    /* "mobile": 138****1234, a leading +86 or 86 kept */
+    YW_MASK_BANK_CARD, /* "bank_card": 12-19 digits (spaces dropped): 622202*********1234 */
+    YW_MASK_NAME,      /* "name": 张*, 欧阳**; Latin names L* W** */
+    YW_MASK_ADDRESS,   /* "address": to the county level, then ***: 北京市东城区*** */
+    YW_MASK_EMAIL,     /* "email": z*******@example.com */
+    YW_MASK_YEAR,      /* "year": a date or RFC 3339 date-time to its year, 2024 */
+    YW_MASK_HASH,      /* "hash": keyed pseudonym, 32 lower-case hex digits */
+    YW_MASK_NULL       /* "null": JSON null */
+};
+
+#define YW_MASK_ENDS_MAX 32 /* M and N of "ends:M:N" are 0..32 */
+
+struct yw_mask {
+    enum yw_mask_kind kind;
+    int first, last; /* YW_MASK_ENDS only: M and N */
+};
+
+/* Parses an operator name: one of keep redact id_number mobile bank_card
+ * name address email year hash null, or ends:M:N with M and N decimal in
+ * 0..YW_MASK_ENDS_MAX without sign or leading zeros ("ends:3:4"). Anything
+ * else is YW_EINVAL naming field, with a bilingual message listing the
+ * operators; *out is then unchanged. Thread-safe. */
+int yw_mask_parse(struct yw_str name, struct yw_mask *out, const char *field,
+                  struct yw_err *err) YW_MUST_USE;
+
+/* The canonical name of m ("id_number", "ends:3:4"), which yw_mask_parse
+ * reads back, into out (16 bytes are enough; empty when it does not fit);
+ * "unknown" for an invalid kind. */
+void yw_mask_name(const struct yw_mask *m, char *out, size_t out_size);
+
+/* The secret for keyed pseudonyms (operator hash), lent for the call: a
+ * dedicated secret of at least YW_MASK_KEY_MIN bytes, such as
+ * yw_key_derive_secret(node key, "yiwang mask v1"), never the signing key
+ * itself. profile chooses HMAC-SM3 (gm) or HMAC-SHA-256 (intl). */
+#define YW_MASK_KEY_MIN 16
+struct yw_mask_key {
+    enum yw_profile profile;
+    const uint8_t *key;
+    size_t key_len;
+};
+
+/* Masks value (UTF-8 text, as stored) and appends the result to out.
+ * *is_null is set true when the result is JSON null (operator null, or
+ * value.p NULL: an SQL NULL stays NULL under every operator) and nothing is
+ * appended; false otherwise. key is used by hash only (NULL for the others).
+ *
+ * Never fails on odd input: a value that does not fit the operator's shape
+ * is redacted as by "redact". Invalid UTF-8 bytes count as one character
+ * each; one that is kept is written as U+FFFD, so the output is always valid
+ * UTF-8 (keep returns valid input byte for byte). See mask.c for each
+ * operator's exact rule.
+ *
+ * Errors, with out left as it was: YW_ETOOBIG/YW_ENOMEM from the buffer;
+ * YW_EINVAL for a caller's bug (m, out or is_null NULL, an invalid kind or
+ * ends bound, hash without a key of at least YW_MASK_KEY_MIN bytes or with an
+ * invalid profile); YW_ECRYPTO if the HMAC fails. Thread-safe. */
+int yw_mask_apply(const struct yw_mask *m, struct yw_str value, const struct yw_mask_key *key,
+                  struct yw_buf *out, bool *is_null) YW_MUST_USE;
+/* ---- end of masking ------------------------------------------------------- */
+
 #endif

@@ -177,6 +177,8 @@ extern const struct yw_asset yw_doc_assets[];
 extern const size_t yw_doc_assets_count;
 extern const struct yw_asset yw_migration_files[];
 extern const size_t yw_migration_files_count;
+extern const struct yw_asset yw_calendar_files[]; /* data/calendar/YYYY.txt, as published */
+extern const size_t yw_calendar_files_count;
 extern const struct yw_asset yw_demo_files[]; /* the CSV files of src/demo/ */
 extern const size_t yw_demo_files_count;
 
@@ -289,8 +291,8 @@ struct yw_calendar; /* opaque */
 
 /* Parses text (one or more files' contents, concatenated) into a new calendar
  * the caller frees with yw_calendar_free(). YW_EINVAL as above, YW_ENOMEM. */
-int yw_calendar_parse(const char *text, size_t n, struct yw_calendar **out, struct yw_err *err)
-    YW_MUST_USE;
+int yw_calendar_parse(const char *text, size_t n, struct yw_calendar **out,
+                      struct yw_err *err) YW_MUST_USE;
 void yw_calendar_free(struct yw_calendar *cal); /* NULL-safe */
 
 /* The China (UTC+8) date of an instant in ms since the epoch, clamped. */
