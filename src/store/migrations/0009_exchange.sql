@@ -26,7 +26,7 @@ CREATE INDEX yw_exchange_applications_provider ON yw_exchange_applications (prov
 -- purpose, validity, hours, weekdays, quotas, records per request, sources).
 CREATE TABLE yw_exchange_grants (
     id TEXT PRIMARY KEY,
-    application TEXT NOT NULL REFERENCES yw_exchange_applications (id),
+    application TEXT NOT NULL REFERENCES yw_exchange_applications (id) DEFERRABLE INITIALLY DEFERRED,
     consumer TEXT NOT NULL REFERENCES yw_orgs (code),
     key_id TEXT NOT NULL REFERENCES yw_api_keys (id),
     provider TEXT NOT NULL REFERENCES yw_orgs (code),
