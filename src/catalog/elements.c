@@ -139,15 +139,12 @@ static int check_element(const json_t *body, const char *v[10], int64_t *length,
     v[3] = yw__data_types[t].slug;
     if ((rc = yw__check_length(body, v[3], "", length, err)) < 0)
         return rc;
+    /* The masking operator, as the exchange will read it. */
+    struct yw_mask mask;
     if (!v[8][0])
         v[8] = "redact";
-    int m = yw__domain_find(yw__masks, yw_str_c(v[8]));
-    if (m < 0) {
-        char list[300];
-        (void)yw__domain_list(yw__masks, list, sizeof(list));
-        return yw_err_set(err, YW_EINVAL, "mask", "脱敏方式无效 / mask must be one of: %s", list);
-    }
-    v[8] = yw__masks[m].slug;
+    if ((rc = yw_mask_parse(yw_str_c(v[8]), &mask, "mask", err)) < 0)
+        return rc;
     if (v[7][0] && yw_catalog_code_rule("free")->check(yw_str_c(v[7]), err) < 0) {
         (void)yw_copy(err->field, sizeof(err->field), "source_resource");
         return YW_EINVAL;

@@ -19,7 +19,7 @@ struct yw__domain {
     const char *zh;
 };
 extern const struct yw__domain yw__resource_types[], yw__sharing_types[], yw__sharing_methods[],
-    yw__open_types[], yw__update_cycles[], yw__grades[], yw__data_types[], yw__masks[];
+    yw__open_types[], yw__update_cycles[], yw__grades[], yw__data_types[];
 
 /* The index of value (slug or label) in d, or -1. */
 int yw__domain_find(const struct yw__domain *d, struct yw_str value);

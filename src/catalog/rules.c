@@ -58,20 +58,6 @@ const struct yw__domain yw__data_types[] = {{"C", "字符型"}, {"N", "数值型
                                             {"D", "日期型"}, {"T", "日期时间型"}, {"L", "逻辑型"},
                                             {"M", "备注型"}, {"G", "通用型"},     {"B", "双精度型"},
                                             {"I", "整型"},   {"F", "浮点型"},     {NULL, NULL}};
-/* The masking operators the exchange applies (src/policy/ implements them). */
-const struct yw__domain yw__masks[] = {{"keep", "不脱敏"},
-                                       {"redact", "遮蔽"},
-                                       {"id_number", "证件号保留前6后4"},
-                                       {"mobile", "手机号保留前3后4"},
-                                       {"bank_card", "银行卡保留前6后4"},
-                                       {"name", "姓名保留姓"},
-                                       {"address", "地址到县级"},
-                                       {"email", "邮箱遮蔽"},
-                                       {"year", "日期到年"},
-                                       {"hash", "密钥散列"},
-                                       {"null", "置空"},
-                                       {NULL, NULL}};
-
 int yw__domain_find(const struct yw__domain *d, struct yw_str value)
 {
     for (int i = 0; d[i].slug; i++)

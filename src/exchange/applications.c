@@ -11,6 +11,14 @@
 int yw__published_doc(struct yw_exchange *ex, struct yw_str code, int64_t version, json_t **doc,
                       struct yw_err *err)
 {
+    *doc = NULL;
+    pthread_mutex_lock(&ex->lock);
+    for (size_t i = 0; version != 0 && i < ex->n_docs; i++)
+        if (ex->docs[i].version == version && yw_str_eq_c(code, ex->docs[i].code))
+            *doc = json_incref(ex->docs[i].doc);
+    pthread_mutex_unlock(&ex->lock);
+    if (*doc != NULL)
+        return YW_OK;
     int rc = yw_catalog_get(&ex->cfg.catalog, NULL, code, version, doc, err);
     if (rc < 0)
         return rc;
@@ -26,6 +34,14 @@ int yw__published_doc(struct yw_exchange *ex, struct yw_str code, int64_t versio
         return yw_err_set(err, YW_ECONFLICT, "resource",
                           "资源未发布 / the resource is not published");
     }
+    pthread_mutex_lock(&ex->lock);
+    if (version != 0 && ex->n_docs < YW__DOCS_CACHED && code.n < sizeof(ex->docs[0].code)) {
+        struct yw__cached_doc *c = &ex->docs[ex->n_docs++];
+        (void)yw_fmt(c->code, sizeof(c->code), "%.*s", (int)code.n, code.p);
+        c->version = version;
+        c->doc = json_incref(*doc);
+    }
+    pthread_mutex_unlock(&ex->lock);
     return YW_OK;
 }
 

@@ -233,7 +233,9 @@ static void parse_conditions(struct yw__grant *g)
 }
 
 #define GRANT_COLUMNS                                                                              \
-    "id, application, consumer, key_id, provider, code, kind, status, version, conditions"
+    "id, application, consumer, key_id, provider, code, kind, status, version, conditions, "       \
+    "COALESCE((SELECT r.status FROM yw_catalog_resources r WHERE r.code = "                        \
+    "yw_exchange_grants.code), '')"
 
 static int read_grant(struct yw_stmt *st, struct yw__grant *g, struct yw_err *err)
 {
@@ -252,6 +254,8 @@ static int read_grant(struct yw_stmt *st, struct yw__grant *g, struct yw_err *er
         (void)yw_fmt(cols[i].dst, cols[i].size, "%.*s", (int)yw_stmt_column_text(st, (int)i).n,
                      yw_stmt_column_text(st, (int)i).p);
     g->version = yw_stmt_column_int64(st, 8);
+    (void)yw_fmt(g->resource_status, sizeof(g->resource_status), "%.*s",
+                 (int)yw_stmt_column_text(st, 10).n, yw_stmt_column_text(st, 10).p);
     struct yw_str c = yw_stmt_column_text(st, 9);
     g->conditions = json_loadb(c.p, c.n, 0, NULL);
     if (g->conditions == NULL)

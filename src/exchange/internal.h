@@ -13,6 +13,7 @@ struct yw_stmt;
 #define YW__KEYS_MAX 100         /* records asked for in one request */
 #define YW__ERRORS_MAX 100       /* line-numbered errors reported by a load */
 #define YW__FIELDS_MAX_GRANT 500 /* columns named in one grant */
+#define YW__DOCS_CACHED 64       /* published resource versions kept in memory */
 
 /* A grant as its row says, conditions parsed. */
 struct yw__grant {
@@ -22,8 +23,9 @@ struct yw__grant {
     char key_id[YW__ID_SIZE];
     char provider[65];
     char code[65];
-    char kind[12];   /* records sandbox */
-    char status[12]; /* active suspended revoked */
+    char kind[12];            /* records sandbox */
+    char status[12];          /* active suspended revoked */
+    char resource_status[16]; /* the catalog's: published deprecated archived … */
     int64_t version;
     json_t *conditions;     /* owned: the stored object */
     json_t *fields;         /* borrowed from conditions: granted columns */
@@ -103,6 +105,12 @@ struct yw_exchange {
     struct yw__pending_subject *subjects;
     size_t n_subjects, cap_subjects;
     int64_t through_index; /* the newest durable delivery entry counted; -1 none */
+    struct yw__cached_doc {
+        char code[65];
+        int64_t version;
+        json_t *doc; /* a published version never changes: kept until close */
+    } docs[YW__DOCS_CACHED];
+    size_t n_docs;
     bool dirty;
     bool stopping;
     pthread_cond_t wake;
@@ -117,8 +125,9 @@ void yw__subject_hash(const struct yw_exchange *ex, struct yw_str id_number, cha
  * the counts (replay at start-up). */
 int yw__count_replay(struct yw_exchange *ex, uint64_t index, struct yw_str entry);
 
-/* The resource's current published document (a new reference), checking
- * that it is published or deprecated. */
+/* The resource's document (a new reference): version 0 the current one,
+ * which must be published or deprecated; another version must have been
+ * published. Published versions are cached (they never change). */
 int yw__published_doc(struct yw_exchange *ex, struct yw_str code, int64_t version, json_t **doc,
                       struct yw_err *err) YW_MUST_USE;
 

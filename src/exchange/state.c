@@ -413,6 +413,8 @@ void yw_exchange_close(struct yw_exchange *ex)
         if (write_snapshot(ex, &err) < 0)
             yw_log(YW_LOG_WARN, "exchange_snapshot_failed", NULL);
     }
+    for (size_t i = 0; i < ex->n_docs; i++)
+        json_decref(ex->docs[i].doc);
     explicit_bzero(ex->subject_key, sizeof(ex->subject_key));
     explicit_bzero(ex->pseudonym_key, sizeof(ex->pseudonym_key));
     pthread_cond_destroy(&ex->wake);
