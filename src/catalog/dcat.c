@@ -87,29 +87,7 @@ static const struct mapping frequencies[] = {
     {"yearly", EU_NAL "frequency/ANNUAL"},        {"other", EU_NAL "frequency/OTHER"},
 };
 
-/* resource_type → our skos:Concept's label (类/项). */
-static const struct {
-    const char *slug, *label;
-} resource_types[] = {
-    {"basic.population", "基础/人口"},
-    {"basic.legal_entity", "基础/法人"},
-    {"basic.geospatial", "基础/自然资源和空间地理"},
-    {"basic.credit", "基础/社会信用"},
-    {"basic.license", "基础/电子证照"},
-    {"theme.public_service", "主题/公共服务"},
-    {"theme.health", "主题/健康保障"},
-    {"theme.social_security", "主题/社会保障"},
-    {"theme.food_drug", "主题/食品药品安全"},
-    {"theme.work_safety", "主题/安全生产"},
-    {"theme.price", "主题/价格监管"},
-    {"theme.energy", "主题/能源安全"},
-    {"theme.credit_system", "主题/信用体系"},
-    {"theme.urban_rural", "主题/城乡建设"},
-    {"theme.community", "主题/社区治理"},
-    {"theme.environment", "主题/生态环保"},
-    {"theme.emergency", "主题/应急维稳"},
-    {"department", "部门"},
-};
+/* resource_type → our skos:Concept, labelled 类/项: yw__resource_types (rules.c). */
 
 static const char *lookup(const struct mapping *table, size_t n, const char *ours)
 {
@@ -121,8 +99,8 @@ static const char *lookup(const struct mapping *table, size_t n, const char *our
 
 static bool is_resource_type(const char *slug)
 {
-    for (size_t i = 0; i < COUNT(resource_types); i++)
-        if (strcmp(resource_types[i].slug, slug) == 0)
+    for (size_t i = 0; yw__resource_types[i].slug; i++)
+        if (strcmp(yw__resource_types[i].slug, slug) == 0)
             return true;
     return false;
 }
@@ -313,8 +291,8 @@ static json_t *scheme_node(struct dcat *d)
 
     put(d, scheme, "dct:title", text("政务信息资源分类"));
     put(d, scheme, "skos:prefLabel", text("政务信息资源分类"));
-    for (size_t i = 0; i < COUNT(resource_types); i++)
-        append(d, top, ref_to(d, FRAG_CONCEPT, resource_types[i].slug));
+    for (size_t i = 0; yw__resource_types[i].slug; i++)
+        append(d, top, ref_to(d, FRAG_CONCEPT, yw__resource_types[i].slug));
     put(d, scheme, "skos:hasTopConcept", top);
     return scheme;
 }
@@ -531,8 +509,8 @@ json_t *yw__catalog_dcat(const json_t *resources, const struct yw__dcat_info *in
     json_decref(datasets);
     append(&d, graph, service_node(&d, served));
     append(&d, graph, scheme_node(&d));
-    for (i = 0; i < COUNT(resource_types); i++)
-        append(&d, graph, concept_node(&d, resource_types[i].slug, resource_types[i].label));
+    for (i = 0; yw__resource_types[i].slug; i++)
+        append(&d, graph, concept_node(&d, yw__resource_types[i].slug, yw__resource_types[i].zh));
 
     put(&d, doc, "@context", context_node(&d));
     put(&d, doc, "@graph", graph);

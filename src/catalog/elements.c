@@ -106,20 +106,10 @@ static int check_element(const json_t *body, const char *v[10], int64_t *length,
                  {"format", 200, false},    {"standard", 200, false},
                  {"source_org", 64, true},  {"source_resource", 64, false},
                  {"mask", 16, false}};
-    const char *key;
-    json_t *value;
     int rc;
 
-    if (!json_is_object(body))
-        return yw_err_set(err, YW_EINVAL, NULL, "须为 JSON 对象 / the body must be an object");
-    json_object_foreach((json_t *)body, key, value)
-    {
-        bool known = false;
-        for (size_t i = 0; members[i] && !known; i++)
-            known = strcmp(key, members[i]) == 0;
-        if (!known)
-            return yw_err_set(err, YW_EINVAL, key, "未知字段 / unknown member \"%s\"", key);
-    }
+    if ((rc = yw_json_only_members(body, members, "", err)) < 0)
+        return rc;
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
         json_t *j = json_object_get(body, texts[i].name);
         if (j != NULL && !json_is_null(j) && !json_is_string(j))

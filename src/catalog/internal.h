@@ -79,9 +79,6 @@ int yw__resource_exists(struct yw_txn *txn, const char *code, struct yw_err *err
 int yw__resource_digest(const struct yw_catalog *cat, const json_t *doc,
                         char digest[2 * YW_HASH_SIZE + 1], struct yw_err *err) YW_MUST_USE;
 
-/* May who see drafts, reviews and 不予共享 details of every provider (the data
- * authority, auditors, node admins, the console)? */
-bool yw__catalog_privileged(const struct yw_principal *who);
 /* The summary of a stored document for lists: no fields; a 不予共享 resource
  * outside its provider shows code, name, provider and sharing type only. */
 json_t *yw__resource_summary(const json_t *doc, bool full);

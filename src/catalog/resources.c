@@ -105,15 +105,6 @@ static int load_version(struct yw_txn *txn, const char *code, int64_t version, j
 
 /* ---- who may do what --------------------------------------------------------- */
 
-bool yw__catalog_privileged(const struct yw_principal *who)
-{
-    if (who == NULL)
-        return true;
-    if (who->roles & (YW_ROLE_AUDITOR | YW_ROLE_NODE_ADMIN))
-        return true;
-    return yw_policy_decide(who, "catalog.review", NULL, NULL) == YW_OK;
-}
-
 static bool same_org(const struct yw_principal *who, const char *provider)
 {
     return who == NULL || strcmp(who->org, provider) == 0;
@@ -124,7 +115,7 @@ static bool same_org(const struct yw_principal *who, const char *provider)
 static bool hidden(const struct yw_principal *who, const struct res *r)
 {
     return (strcmp(r->status, "draft") == 0 || strcmp(r->status, "under_review") == 0) &&
-           !same_org(who, r->provider) && !yw__catalog_privileged(who);
+           !same_org(who, r->provider) && !yw_policy_oversees(who, "catalog.review");
 }
 
 static int may(const struct yw_principal *who, const char *action, const char *code,
@@ -927,7 +918,7 @@ static int view(struct yw_txn *txn, const struct yw_principal *who, const struct
 {
     json_t *doc = NULL;
     char vstatus[16];
-    bool privileged = yw__catalog_privileged(who), own = same_org(who, r->provider);
+    bool privileged = yw_policy_oversees(who, "catalog.review"), own = same_org(who, r->provider);
     int64_t v = version ? version : r->version;
     int rc;
 
@@ -1005,7 +996,7 @@ int yw_catalog_history(const struct yw_catalog *cat, const struct yw_principal *
     if ((rc = yw_store_begin(cat->store, YW_TXN_READ, &txn, err)) < 0 ||
         (rc = load_res(txn, code, &r, err)) < 0 || (rc = view(txn, who, &r, 0, &probe, err)) < 0)
         goto out;
-    bool inside = yw__catalog_privileged(who) || same_org(who, r.provider);
+    bool inside = yw_policy_oversees(who, "catalog.review") || same_org(who, r.provider);
     if (!inside && json_is_true(json_object_get(probe, "restricted"))) {
         rc = yw_err_set(err, YW_EPERM, NULL,
                         "不予共享资源的版本记录仅提供方可见 / the history of a resource not shared "

@@ -201,29 +201,6 @@ static int boolean(const json_t *obj, const char *name, const char *prefix, bool
     return YW_OK;
 }
 
-static int only_members(const json_t *obj, const char *const *allowed, const char *prefix,
-                        struct yw_err *err)
-{
-    const char *key;
-    json_t *value;
-    if (!json_is_object(obj))
-        return yw_err_set(err, YW_EINVAL, prefix[0] ? prefix : NULL,
-                          "%s须为对象 / %smust be an object", prefix, prefix);
-    json_object_foreach((json_t *)obj, key, value)
-    {
-        bool known = false;
-        for (size_t i = 0; allowed[i] && !known; i++)
-            known = strcmp(key, allowed[i]) == 0;
-        if (!known) {
-            char field[64];
-            (void)yw_fmt(field, sizeof(field), "%s%s", prefix, key);
-            return yw_err_set(err, YW_EINVAL, field, "未知字段 %s / unknown member %s", field,
-                              field);
-        }
-    }
-    return YW_OK;
-}
-
 /* [a-z][a-z0-9_]{0,62} */
 static bool column_ok(const char *c)
 {
@@ -292,7 +269,7 @@ static int check_field(const json_t *in, size_t index, json_t **out, int *max_ra
     int rc;
 
     (void)yw_fmt(prefix, sizeof(prefix), "fields[%zu].", index);
-    if ((rc = only_members(in, members, prefix, err)) < 0 ||
+    if ((rc = yw_json_only_members(in, members, prefix, err)) < 0 ||
         (rc = text(in, "column", 63, true, prefix, &column, err)) < 0 ||
         (rc = text(in, "name", 100, true, prefix, &name, err)) < 0 ||
         (rc = domain(in, "data_type", yw__data_types, true, prefix, &type, err)) < 0 ||
@@ -371,7 +348,7 @@ static int check_sharing(const json_t *in, json_t **out, struct yw_err *err)
     static const char *const members[] = {"type", "condition", "legal_basis", "method", NULL};
     const char *type, *condition, *basis, *method;
     int rc;
-    if ((rc = only_members(in, members, "sharing.", err)) < 0 ||
+    if ((rc = yw_json_only_members(in, members, "sharing.", err)) < 0 ||
         (rc = domain(in, "type", yw__sharing_types, true, "sharing.", &type, err)) < 0 ||
         (rc = text(in, "condition", 1000, strcmp(type, "conditional") == 0, "sharing.", &condition,
                    err)) < 0 ||
@@ -392,7 +369,7 @@ static int check_open(const json_t *in, int rank, bool sensitive, json_t **out, 
     static const char *const members[] = {"type", "condition", "approval", NULL};
     const char *type, *condition, *approval;
     int rc;
-    if ((rc = only_members(in, members, "open.", err)) < 0 ||
+    if ((rc = yw_json_only_members(in, members, "open.", err)) < 0 ||
         (rc = domain(in, "type", yw__open_types, true, "open.", &type, err)) < 0 ||
         (rc = text(in, "condition", 1000, strcmp(type, "conditional") == 0, "open.", &condition,
                    err)) < 0 ||
@@ -427,7 +404,7 @@ int yw__resource_check(const struct yw_code_rule *rule, const json_t *body, json
     bool sensitive = false;
 
     *out = NULL;
-    if ((rc = only_members(body, members, "", err)) < 0 ||
+    if ((rc = yw_json_only_members(body, members, "", err)) < 0 ||
         (rc = text(body, "code", 64, true, "", &code, err)) < 0 ||
         (rc = rule->check(yw_str_c(code), err)) < 0 ||
         (rc = text(body, "name", 100, true, "", &name, err)) < 0 ||

@@ -138,19 +138,11 @@ int yw_exchange_apply(struct yw_exchange *ex, const struct yw_principal *who, co
     struct yw_txn *txn = NULL;
     json_t *doc = NULL, *conditions = NULL, *stored = NULL;
     char id[YW__ID_SIZE], grant[YW__ID_SIZE] = "", due[11] = "";
-    const char *key;
-    json_t *value;
     int rc;
 
     *out = NULL;
-    json_object_foreach((json_t *)body, key, value)
-    {
-        bool known = false;
-        for (size_t i = 0; members[i] && !known; i++)
-            known = strcmp(key, members[i]) == 0;
-        if (!known)
-            return yw_err_set(err, YW_EINVAL, key, "未知字段 / unknown member \"%s\"", key);
-    }
+    if ((rc = yw_json_only_members(body, members, "", err)) < 0)
+        return rc;
     const char *code = json_string_value(json_object_get(body, "resource"));
     const char *kind = json_string_value(json_object_get(body, "kind"));
     const char *key_id = json_string_value(json_object_get(body, "key_id"));
@@ -316,7 +308,7 @@ int yw_exchange_decide(struct yw_exchange *ex, const struct yw_principal *who, s
                                               &object, err)) < 0) {
         /* Outside both parties the application is not even acknowledged. */
         if (strcmp(who->org, a.consumer) != 0 && strcmp(who->org, a.provider) != 0 &&
-            !yw__exchange_privileged(who))
+            !yw_policy_oversees(who, "exchange.arbitrate"))
             rc = yw_err_set(err, YW_ENOTFOUND, "id", "没有申请 %s / no application %s", id_c, id_c);
         goto out;
     }
@@ -385,7 +377,7 @@ int yw_exchange_applications(struct yw_exchange *ex, const struct yw_principal *
     struct yw_txn *txn = NULL;
     struct yw_stmt *st = NULL;
     json_t *list = json_array();
-    bool all = yw__exchange_privileged(who);
+    bool all = yw_policy_oversees(who, "exchange.arbitrate");
     const char *org = who ? who->org : "";
     int64_t today = yw_day_from_ms(yw_now_ms());
     int rc;

@@ -139,7 +139,4 @@ int yw__new_id(const char *prefix, char out[YW__ID_SIZE], struct yw_err *err) YW
 int yw__record_key(const json_t *doc, const json_t *values, struct yw_buf *out,
                    struct yw_err *err) YW_MUST_USE;
 
-/* Staff of the data authority, auditors, node admins, the console. */
-bool yw__exchange_privileged(const struct yw_principal *who);
-
 #endif

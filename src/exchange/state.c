@@ -433,15 +433,6 @@ void yw__subject_hash(const struct yw_exchange *ex, struct yw_str id_number, cha
     yw_hex(mac, sizeof(mac), out);
 }
 
-bool yw__exchange_privileged(const struct yw_principal *who)
-{
-    if (who == NULL)
-        return true;
-    if (who->roles & (YW_ROLE_AUDITOR | YW_ROLE_NODE_ADMIN))
-        return true;
-    return yw_policy_decide(who, "exchange.arbitrate", NULL, NULL) == YW_OK;
-}
-
 int yw__new_id(const char *prefix, char out[YW__ID_SIZE], struct yw_err *err)
 {
     uint8_t r[8];

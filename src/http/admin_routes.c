@@ -27,22 +27,6 @@ static int body_text(const json_t *body, const char *name, char *dst, size_t siz
     return YW_OK;
 }
 
-/* Refuses members not in allowed (NULL-terminated). */
-static int only_members(const json_t *body, const char *const *allowed, struct yw_err *err)
-{
-    const char *key;
-    json_t *value;
-    json_object_foreach((json_t *)body, key, value)
-    {
-        bool known = false;
-        for (size_t i = 0; allowed[i] && !known; i++)
-            known = strcmp(key, allowed[i]) == 0;
-        if (!known)
-            return yw_err_set(err, YW_EINVAL, key, "未知字段 / unknown field \"%s\"", key);
-    }
-    return YW_OK;
-}
-
 /* A JSON array of strings as a NULL-terminated list (lent from body). */
 static int body_roles(const json_t *body, const char *roles[16], struct yw_err *err)
 {
@@ -96,7 +80,7 @@ int yw__post_orgs(struct yw_request *req, struct yw_response *res, struct yw_err
                   {"liaison", o.liaison, sizeof(o.liaison)},
                   {"liaison_phone", o.liaison_phone, sizeof(o.liaison_phone)}};
 
-    if ((rc = only_members(req->json, members, err)) < 0)
+    if ((rc = yw_json_only_members(req->json, members, "", err)) < 0)
         return rc;
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
         if ((rc = body_text(req->json, fields[i].name, fields[i].dst, fields[i].size, err)) < 0)
@@ -130,7 +114,7 @@ int yw__post_accounts(struct yw_request *req, struct yw_response *res, struct yw
     json_t *password = json_object_get(req->json, "password");
     int rc;
 
-    if ((rc = only_members(req->json, members, err)) < 0 ||
+    if ((rc = yw_json_only_members(req->json, members, "", err)) < 0 ||
         (rc = body_text(req->json, "kind", kind, sizeof(kind), err)) < 0 ||
         (rc = body_text(req->json, "login", login, sizeof(login), err)) < 0 ||
         (rc = body_text(req->json, "name", name, sizeof(name), err)) < 0 ||
@@ -183,7 +167,7 @@ int yw__post_keys(struct yw_request *req, struct yw_response *res, struct yw_err
     const char *roles[16];
     int rc;
 
-    if ((rc = only_members(req->json, members, err)) < 0 ||
+    if ((rc = yw_json_only_members(req->json, members, "", err)) < 0 ||
         (rc = body_text(req->json, "name", name, sizeof(name), err)) < 0 ||
         (rc = body_text(req->json, "org", org, sizeof(org), err)) < 0 ||
         (rc = body_text(req->json, "allow_ips", allow, sizeof(allow), err)) < 0 ||
@@ -253,13 +237,13 @@ int yw__post_org_action(struct yw_request *req, struct yw_response *res, struct 
     yw__actor_of(req, actor);
     if (yw_str_eq_c(verb, "move")) {
         static const char *const members[] = {"parent", NULL};
-        if ((rc = only_members(req->json, members, err)) < 0 ||
+        if ((rc = yw_json_only_members(req->json, members, "", err)) < 0 ||
             (rc = yw_org_move(req->ctx->store, req->ctx->ledger, code,
                               body_str(req->json, "parent"), actor, err)) < 0)
             return rc;
     } else if (yw_str_eq_c(verb, "close")) {
         static const char *const members[] = {"reason", NULL};
-        if ((rc = only_members(req->json, members, err)) < 0 ||
+        if ((rc = yw_json_only_members(req->json, members, "", err)) < 0 ||
             (rc = yw_org_close(req->ctx->store, req->ctx->ledger, code,
                                body_str(req->json, "reason"), actor, err)) < 0)
             return rc;
@@ -286,14 +270,14 @@ int yw__post_account_action(struct yw_request *req, struct yw_response *res, str
     if (grant || yw_str_eq_c(verb, "revoke")) {
         static const char *const members[] = {"role", NULL};
         struct yw_str role = body_str(req->json, "role");
-        if ((rc = only_members(req->json, members, err)) < 0)
+        if ((rc = yw_json_only_members(req->json, members, "", err)) < 0)
             return rc;
         if (role.n == 0)
             return yw_err_set(err, YW_EINVAL, "role", "须指定角色 / a role is required");
         rc = yw_account_role(req->ctx->store, req->ctx->ledger, login, role, grant, actor, err);
     } else if (yw_str_eq_c(verb, "disable")) {
         static const char *const members[] = {"reason", NULL};
-        if ((rc = only_members(req->json, members, err)) < 0)
+        if ((rc = yw_json_only_members(req->json, members, "", err)) < 0)
             return rc;
         rc = yw_account_disable(req->ctx->store, req->ctx->ledger, login,
                                 body_str(req->json, "reason"), actor, err);

@@ -117,3 +117,10 @@ int yw_policy_decide(const struct yw_principal *who, const char *action,
     }
     return yw_err_set(err, YW_EPERM, NULL, "无权执行 %s / not permitted: %s", action, action);
 }
+
+bool yw_policy_oversees(const struct yw_principal *who, const char *authority_action)
+{
+    if (who == NULL || (who->roles & (YW_ROLE_AUDITOR | YW_ROLE_NODE_ADMIN)))
+        return true;
+    return yw_policy_decide(who, authority_action, NULL, NULL) == YW_OK;
+}

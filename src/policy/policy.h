@@ -76,6 +76,12 @@ struct yw_policy_object {
 int yw_policy_decide(const struct yw_principal *who, const char *action,
                      const struct yw_policy_object *object, struct yw_err *err) YW_MUST_USE;
 
+/* Whether who oversees everything an action covers, across organisations:
+ * node admins and auditors always, otherwise whoever may perform
+ * authority_action (catalog.review, exchange.arbitrate …); who NULL is the
+ * node's own console and oversees all. */
+bool yw_policy_oversees(const struct yw_principal *who, const char *authority_action);
+
 /* ---- masking (脱敏, mask.c) ------------------------------------------------
  * The operators the data exchange applies to each delivered field; the
  * catalog names them by these strings (src/catalog/rules.c) and

@@ -9,6 +9,7 @@
 #ifndef YW_UTIL_H
 #define YW_UTIL_H
 
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -137,6 +138,13 @@ int yw_file_read(const char *path, size_t max, char **out, size_t *out_len,
  * given mode, writes the bytes and fsyncs. On failure nothing is left behind. */
 int yw_file_create(const char *path, int mode, const void *p, size_t n,
                    struct yw_err *err) YW_MUST_USE;
+
+/* ---- JSON (json.c) ---------------------------------------------------------- */
+/* Refuses obj unless it is an object whose members are all in allowed
+ * (NULL-terminated): YW_EINVAL naming prefix + the first unknown member
+ * ("fields[2].colour"). */
+int yw_json_only_members(const json_t *obj, const char *const *allowed, const char *prefix,
+                         struct yw_err *err) YW_MUST_USE;
 
 /* ---- IP allow lists (net.c) ------------------------------------------------
  * Comma-separated IPv4/IPv6 addresses and CIDR blocks ("10.0.0.0/8,::1"). */
