@@ -98,6 +98,12 @@ int yw_catalog_history(const struct yw_catalog *cat, const struct yw_principal *
 int yw_catalog_data_updated(const struct yw_catalog *cat, struct yw_str code, int64_t when_ms,
                             struct yw_err *err) YW_MUST_USE;
 
+/* Adds to the resource's use counts (quality: current grants, deliveries)
+ * inside the caller's transaction txn; the exchange calls it. */
+struct yw_txn;
+int yw_catalog_count_use(struct yw_txn *txn, struct yw_str code, int64_t grants,
+                         int64_t deliveries, struct yw_err *err) YW_MUST_USE;
+
 /* ---- search (search.c) ----------------------------------------------------
  * Full text in Chinese and English over names, summaries, fields and
  * providers, with filters. Without q, lists in code order. Only published

@@ -1090,3 +1090,21 @@ out:
     yw_store_rollback(&txn);
     return rc;
 }
+
+int yw_catalog_count_use(struct yw_txn *txn, struct yw_str code, int64_t grants,
+                         int64_t deliveries, struct yw_err *err)
+{
+    struct yw_stmt *st = NULL;
+    int rc = yw_txn_prepare(txn,
+                            "UPDATE yw_catalog_resources SET grants = grants + ?, deliveries = "
+                            "deliveries + ? WHERE code = ?",
+                            &st, err);
+    if (rc < 0)
+        return rc;
+    yw_stmt_bind_int64(st, 1, grants);
+    yw_stmt_bind_int64(st, 2, deliveries);
+    yw_stmt_bind_text(st, 3, code.p, code.n);
+    rc = yw_stmt_step(st, err);
+    yw_stmt_finalize(&st);
+    return rc < 0 ? rc : YW_OK;
+}

@@ -156,7 +156,10 @@ static const char usage_demo[] =
     "bureau (行政审批局), public security, market regulation, civil affairs, human\n"
     "resources and social security, health, education, two cities with their own\n"
     "departments, a contracted enterprise partner, power lists, one account per role and\n"
-    "an API key. Passwords and the key are printed once. Then run `yiwang serve --dir D`.\n";
+    "an API key; its catalog; 100 000 synthetic residents (fictional, from a fixed seed)\n"
+    "with records in five resources; and a consumer system's key with a grant, so that a\n"
+    "delivery can be called at once (the demo prints a curl line). Passwords and keys are\n"
+    "printed once. Then run `yiwang serve --dir D`.\n";
 
 int yw_cli_demo(int argc, char **argv)
 {
@@ -186,7 +189,8 @@ int yw_cli_demo(int argc, char **argv)
     if (yw_node_open(dir, &ctx, &err) < 0)
         return yw_cli_fail(&err);
     yw_log_set_level(YW_LOG_WARN);
-    rc = yw_node_open_ledger(ctx, &err) < 0 || yw_demo_populate(ctx, stdout, &err) < 0
+    rc = yw_node_open_ledger(ctx, &err) < 0 || yw_node_open_exchange(ctx, &err) < 0 ||
+                 yw_demo_populate(ctx, stdout, &err) < 0
              ? yw_cli_fail(&err)
              : 0;
     if (rc == 0)

@@ -4,9 +4,11 @@
 
 #include "catalog/catalog.h"
 #include "directory/directory.h"
+#include "exchange/exchange.h"
+#include "internal.h"
 #include "store/store.h"
 
-#define ACTOR "demo"
+#define ACTOR YW__DEMO_ACTOR
 
 struct demo_org {
     const char *code, *name, *level, *division, *kind, *parent, *org_code, *liaison, *phone;
@@ -68,6 +70,8 @@ static const struct {
     {"staff", "admin", "王晓明", "ql.dsj", "node_admin"},
     {"staff", "cdo.qinglan", "周明远", "ql.dsj", "cdo"},
     {"staff", "steward.gat", "刘强", "ql.gat", "data_steward"},
+    /* Answers applications for 公安厅's conditional resources (exchange.approve). */
+    {"staff", "approver.gat", "唐振华", "ql.gat", "approver"},
     {"staff", "approver.xzsp", "陈佳", "ql.xzsp", "approver"},
     {"staff", "clerk.qc", "冯雪", "ql.qc.xzsp", "window_clerk"},
     {"staff", "assistant.qc", "许晨", "ql.qc.xzsp", "assistant"},
@@ -133,6 +137,120 @@ static int complete_resident(const char *body17, char out[19])
     return YW_EINTERNAL;
 }
 
+static void day_text(int64_t day, char out[11])
+{
+    int y, m, d;
+    yw_day_to_ymd(day, &y, &m, &d);
+    (void)yw_fmt(out, 11, "%04d-%02d-%02d", y, m, d);
+}
+
+/* Applies at the console with body (stolen; NULL when it could not be built). */
+static int apply(struct yw_ctx *ctx, json_t *body, json_t **answer, struct yw_err *err)
+{
+    int rc = body ? yw_exchange_apply(ctx->exchange, NULL, body, ACTOR, answer, err)
+                  : yw_err_set(err, YW_ENOMEM, NULL, "out of memory");
+    json_decref(body);
+    return rc;
+}
+
+/* A consumer system and its applications, so that a delivery can be called
+ * right after start-up: 民政厅婚姻登记系统 (ql.mzt) holds a grant for 户籍人口基本信息
+ * (无条件共享: granted at once) and a sandbox grant on it (aggregates only), and
+ * its application for 居民身份证信息 (有条件共享) waits for approver.gat. Prints
+ * the key once, then a ready-to-run request for the example's resident. */
+static int populate_grants(struct yw_ctx *ctx, FILE *out, const struct yw__demo_example *example,
+                           struct yw_err *err)
+{
+    const char *roles[] = {"data_steward", NULL};
+    char token[YW_API_KEY_TOKEN_SIZE], key_id[YW_API_KEY_TOKEN_SIZE], from[11], to[11];
+    int64_t today = yw_day_from_ms(yw_now_ms());
+    json_t *answer = NULL;
+    int rc;
+
+    if ((rc = yw_key_create(ctx->store, ctx->ledger, "民政厅婚姻登记系统", "ql.mzt", roles,
+                            "127.0.0.1,::1", ACTOR, token, err)) < 0)
+        return rc;
+    const char *dot = strchr(token, '.');
+    (void)yw_fmt(key_id, sizeof(key_id), "%.*s", dot ? (int)(dot - token) : 0, token);
+    day_text(today, from);
+    day_text(today + 2 * 365, to);
+
+    if ((rc =
+             apply(ctx,
+                   json_pack("{s:s, s:s, s:s, s:[s,s,s,s,s,s,s,s,s], s:s, s:s, s:s, s:s, s:i, "
+                             "s:i, s:i}",
+                             "resource", "101001/000002", "key_id", key_id, "consumer", "ql.mzt",
+                             "fields", "gmsfhm", "xm", "xb", "mz", "csrq", "hjdz", "hjdqh", "yhzgx",
+                             "hkzt", "purpose", "婚姻登记时核验当事人户籍信息", "scenario",
+                             "婚姻登记：当事人免于提交户口簿，登记员按公民身份号码核验户籍",
+                             "valid_from", from, "valid_to", to, "total_uses", 100000, "daily_uses",
+                             10000, "records_per_request", 10),
+                   &answer, err)) < 0)
+        goto out;
+    fprintf(out,
+            "授权 / grant %s: ql.mzt 民政厅婚姻登记系统 → 101001/000002 户籍人口基本信息 "
+            "(无条件共享, granted at once: 100000 uses, 10000 a day, 10 records a request)\n",
+            json_string_value(json_object_get(answer, "grant")));
+    json_decref(answer);
+
+    /* The sandbox: aggregates only, k-anonymous, within a privacy budget. */
+    if ((rc = apply(ctx,
+                    json_pack("{s:s, s:s, s:s, s:s, s:[s,s,s,s,s], s:s, s:s, s:s, s:s, s:i, s:i, "
+                              "s:i}",
+                              "resource", "101001/000002", "kind", "sandbox", "key_id", key_id,
+                              "consumer", "ql.mzt", "fields", "hjdqh", "xb", "mz", "csrq", "hkzt",
+                              "purpose", "按区县、性别和年龄统计户籍人口，用于婚姻登记服务网点布局",
+                              "scenario", "婚姻登记服务网点和预约号源按辖区适婚人口配置",
+                              "valid_from", from, "valid_to", to, "total_uses", 1000, "daily_uses",
+                              100, "epsilon_milli", 10000),
+                    &answer, err)) < 0)
+        goto out;
+    fprintf(out,
+            "授权 / sandbox grant %s: ql.mzt → 101001/000002 户籍人口基本信息, aggregates only "
+            "(privacy budget ε = 10, 100 queries a day)\n",
+            json_string_value(json_object_get(answer, "grant")));
+    json_decref(answer);
+
+    if ((rc = apply(ctx,
+                    json_pack("{s:s, s:s, s:s, s:[s,s,s,s,s], s:s, s:s, s:s, s:s, s:s, s:i, s:i, "
+                              "s:i}",
+                              "resource", "101001/000001", "key_id", key_id, "consumer", "ql.mzt",
+                              "fields", "gmsfhm", "xm", "zjzt", "yxqqsrq", "yxqjzrq", "purpose",
+                              "婚姻登记时核验当事人居民身份证是否有效", "scenario",
+                              "婚姻登记：核验当事人出具的居民身份证在有效期内且未挂失、作废",
+                              "legal_basis",
+                              "《婚姻登记条例》；《中华人民共和国个人信息保护法》第三十四条",
+                              "valid_from", from, "valid_to", to, "total_uses", 50000, "daily_uses",
+                              2000, "records_per_request", 1),
+                    &answer, err)) < 0)
+        goto out;
+    fprintf(out,
+            "申请 / application %s: ql.mzt → 101001/000001 居民身份证信息 (有条件共享): "
+            "submitted, for approver.gat to answer by %s\n",
+            json_string_value(json_object_get(answer, "id")),
+            json_string_value(json_object_get(answer, "due")));
+    json_decref(answer);
+
+    fprintf(out,
+            "演示 API 密钥 / demo API key (民政厅婚姻登记系统, ql.mzt, from 127.0.0.1 only):\n"
+            "  %s\n",
+            token);
+    fprintf(out,
+            "试一次数据交付 / try a delivery, once the node serves (README: Try a delivery):\n"
+            "  curl -H 'Authorization: Bearer %s' "
+            "'http://%s/v1/exchange/resources/101001/000002/records?gmsfhm=%s'\n",
+            token, ctx->config.listen, example->id);
+    if (example->n_household) {
+        fprintf(out, "  (同户的其他居民 / others of the household:");
+        for (size_t i = 0; i < example->n_household; i++)
+            fprintf(out, " %s", example->household[i]);
+        fprintf(out, ")\n");
+    }
+out:
+    explicit_bzero(token, sizeof(token));
+    return rc;
+}
+
 int yw_demo_populate(struct yw_ctx *ctx, FILE *out, struct yw_err *err)
 {
     json_t *existing = NULL;
@@ -191,12 +309,13 @@ int yw_demo_populate(struct yw_ctx *ctx, FILE *out, struct yw_err *err)
             return rc;
         fprintf(out, "  %-20s %-20s %s\n", accounts[i].role, login, password);
     }
-    /* A citizen: 张晓岚, a fictional person with a made-up birth date. */
+    /* A citizen: 张晓岚, a fictional person with a made-up birth date, one of
+     * the synthetic residents too (people.c). */
     char id_number[19];
     const char *citizen_roles[] = {"citizen", NULL};
-    struct yw_account_new citizen = {"citizen", NULL, "张晓岚", NULL,
-                                     id_number, NULL, NULL,     citizen_roles};
-    if (complete_resident("33010219900307123", id_number) < 0 ||
+    struct yw_account_new citizen = {"citizen", NULL, YW__DEMO_CITIZEN_NAME, NULL, id_number,
+                                     NULL,      NULL, citizen_roles};
+    if (complete_resident(YW__DEMO_CITIZEN_BODY, id_number) < 0 ||
         (rc = yw_password_generate(yw_str_c(id_number), password)) < 0 ||
         (rc = yw_account_create(ctx->store, ctx->ledger, &citizen, yw_str_c(password), ACTOR, login,
                                 err)) < 0)
@@ -212,5 +331,9 @@ int yw_demo_populate(struct yw_ctx *ctx, FILE *out, struct yw_err *err)
             token);
     explicit_bzero(password, sizeof(password));
     explicit_bzero(token, sizeof(token));
-    return populate_catalog(ctx, out, err);
+    struct yw__demo_example example;
+    if ((rc = populate_catalog(ctx, out, err)) < 0 ||
+        (rc = yw__demo_people(ctx, out, &example, err)) < 0)
+        return rc;
+    return populate_grants(ctx, out, &example, err);
 }

@@ -29,10 +29,12 @@ int yw__published_doc(struct yw_exchange *ex, struct yw_str code, int64_t versio
     bool was_published =
         vstatus && (strcmp(vstatus, "published") == 0 || strcmp(vstatus, "superseded") == 0);
     if ((version == 0 && !current) || (version != 0 && !was_published)) {
+        /* A draft is not acknowledged: the same answer as for no resource. */
         json_decref(*doc);
         *doc = NULL;
-        return yw_err_set(err, YW_ECONFLICT, "resource",
-                          "资源未发布 / the resource is not published");
+        return yw_err_set(err, YW_ENOTFOUND, "resource",
+                          "没有已发布的资源 %.*s / no published resource %.*s", (int)code.n, code.p,
+                          (int)code.n, code.p);
     }
     pthread_mutex_lock(&ex->lock);
     if (version != 0 && ex->n_docs < YW__DOCS_CACHED && code.n < sizeof(ex->docs[0].code)) {
@@ -152,6 +154,9 @@ int yw_exchange_apply(struct yw_exchange *ex, const struct yw_principal *who, co
     if (who != NULL)
         consumer = consumer ? consumer : who->org;
     kind = kind ? kind : "records";
+    struct yw_policy_object object = {"application", NULL, consumer};
+    if (who != NULL && (rc = yw_policy_decide(who, "exchange.apply", &object, err)) < 0)
+        return rc;
     if (code == NULL || key_id == NULL || consumer == NULL)
         return yw_err_set(err, YW_EINVAL,
                           code == NULL ? "resource"
@@ -165,9 +170,6 @@ int yw_exchange_apply(struct yw_exchange *ex, const struct yw_principal *who, co
                           "or sandbox");
     if ((rc = yw_check_text(scenario ? scenario : "", 500, true, "scenario", err)) < 0 ||
         (rc = yw_check_text(basis ? basis : "", 500, false, "legal_basis", err)) < 0)
-        return rc;
-    struct yw_policy_object object = {"application", NULL, consumer};
-    if (who != NULL && (rc = yw_policy_decide(who, "exchange.apply", &object, err)) < 0)
         return rc;
     if ((rc = yw__published_doc(ex, yw_str_c(code), 0, &doc, err)) < 0)
         goto out;
@@ -209,6 +211,25 @@ int yw_exchange_apply(struct yw_exchange *ex, const struct yw_principal *who, co
     if ((rc = yw__new_id("app", id, err)) < 0 ||
         (rc = yw_store_begin(ex->cfg.catalog.store, YW_TXN_WRITE, &txn, err)) < 0 ||
         (rc = check_system(txn, key_id, consumer, err)) < 0)
+        goto out;
+    /* A system whose grant for this resource was revoked needs the
+     * provider's answer again, even for unconditional data. */
+    struct yw_stmt *st = NULL;
+    if (!conditional &&
+        (rc =
+             yw_txn_prepare(txn,
+                            "SELECT COUNT(*) FROM yw_exchange_grants WHERE key_id = ? AND code = ? "
+                            "AND status = 'revoked'",
+                            &st, err)) == YW_OK) {
+        yw_stmt_bind_text(st, 1, key_id, strlen(key_id));
+        yw_stmt_bind_text(st, 2, code, strlen(code));
+        if ((rc = yw_stmt_step(st, err)) == 1) {
+            conditional = yw_stmt_column_int64(st, 0) > 0;
+            rc = YW_OK;
+        }
+    }
+    yw_stmt_finalize(&st);
+    if (rc < 0)
         goto out;
     int64_t today = yw_day_from_ms(yw_now_ms()), due_day = -1;
     if (conditional) {
@@ -296,7 +317,23 @@ int yw_exchange_decide(struct yw_exchange *ex, const struct yw_principal *who, s
                           "withdraw");
     if (yw_fmt(id_c, sizeof(id_c), "%.*s", (int)id.n, id.p) < 0)
         return yw_err_set(err, YW_ENOTFOUND, "id", "没有这个申请 / no such application");
-    if ((rc = yw_check_text(reason ? reason : "", 500, refuse, "reason", err)) < 0)
+    static const char *const approve_members[] = {"reason",
+                                                  "fields",
+                                                  "clear_masks",
+                                                  "purpose",
+                                                  "valid_from",
+                                                  "valid_to",
+                                                  "hours",
+                                                  "weekdays",
+                                                  "total_uses",
+                                                  "daily_uses",
+                                                  "records_per_request",
+                                                  "source_ips",
+                                                  "epsilon_milli",
+                                                  NULL};
+    static const char *const reason_only[] = {"reason", NULL};
+    if ((rc = yw_json_only_members(body, approve ? approve_members : reason_only, "", err)) < 0 ||
+        (rc = yw_check_text(reason ? reason : "", 500, refuse, "reason", err)) < 0)
         return rc;
     yw_time_rfc3339(yw_now_ms(), now);
     if ((rc = yw_store_begin(ex->cfg.catalog.store, YW_TXN_WRITE, &txn, err)) < 0 ||
@@ -358,7 +395,7 @@ int yw_exchange_decide(struct yw_exchange *ex, const struct yw_principal *who, s
         (rc = record(ex, step_c, actor, a.id, a.consumer, a.provider, a.code, grant, reason, err)) <
             0)
         goto out;
-    *out = json_pack("{s:s, s:s, s:s?, s:O?}", "id", a.id, "status", to, "grant",
+    *out = json_pack("{s:s, s:s, s:s*, s:O*}", "id", a.id, "status", to, "grant",
                      grant[0] ? grant : NULL, "conditions", conditions);
     rc = *out ? YW_OK : YW_ENOMEM;
 out:
@@ -420,14 +457,15 @@ int yw_exchange_applications(struct yw_exchange *ex, const struct yw_principal *
         if (due_day >= 0)
             day_text(due_day, due);
         json_array_append_new(
-            list, json_pack("{s:s%, s:s%, s:s%, s:s%, s:I, s:s, s:o, s:s?, s:b, s:s%, s:s%, s:s%, "
+            list, json_pack("{s:s%, s:s%, s:s%, s:s%, s:I, s:s, s:o, s:s?, s:b, s:s%, s:o, s:s%, "
                             "s:s%}",
                             "id", c[0].p, c[0].n, "consumer", c[1].p, c[1].n, "provider", c[2].p,
                             c[2].n, "resource", c[3].p, c[3].n, "version",
                             (json_int_t)yw_stmt_column_int64(st, 4), "status", state, "application",
                             body ? body : json_null(), "due", due[0] ? due : NULL, "overdue",
-                            overdue, "reason", c[8].p, c[8].n, "grant", c[9].p, c[9].n,
-                            "created_at", c[10].p, c[10].n, "updated_at", c[11].p, c[11].n));
+                            overdue, "reason", c[8].p, c[8].n, "grant",
+                            c[9].n ? json_stringn(c[9].p, c[9].n) : json_null(), "created_at",
+                            c[10].p, c[10].n, "updated_at", c[11].p, c[11].n));
     }
     if (rc == 0) {
         *out = json_pack("{s:O}", "applications", list);

@@ -17,6 +17,7 @@ struct delivery {
     yw_delivery_done_fn done;
     void *cls;
     char grant[YW__ID_SIZE];
+    char code[65];
     int64_t day, found;
     json_t *body;     /* the answer without its ledger index */
     json_t *subjects; /* keyed hashes, for the subject index */
@@ -69,7 +70,7 @@ static void on_delivered(void *cls, int rc, uint64_t index, const struct yw_err 
         yw__count_release(d->ex, d->grant, d->day, 0);
         d->done(d->cls, rc, NULL, err);
     } else {
-        yw__count_durable(d->ex, d->grant, d->day, d->found, 0, index, d->subjects);
+        yw__count_durable(d->ex, d->grant, d->code, d->day, d->found, 0, index, d->subjects);
         json_object_set_new(d->body, "ledger_index", json_integer((json_int_t)index));
         d->done(d->cls, YW_OK, d->body, NULL);
         d->body = NULL; /* given away */
@@ -115,32 +116,37 @@ static const char *broken_condition(const struct yw__grant *g,
     return NULL;
 }
 
-/* The masks of the granted fields: the catalog's default unless the grant
- * clears it. *masks gets {column: operator}. */
-static int masks_of(const struct yw__grant *g, const json_t *doc, json_t **masks,
-                    struct yw_err *err)
+/* The masks of the granted fields: the catalog's default for the field in
+ * the resource's current version (a regrading applies at once to every
+ * grant), or in the grant's version for a field the current one dropped;
+ * "keep" where the grant clears it. *masks gets {column: operator}. */
+static int masks_of(const struct yw__grant *g, const json_t *doc, const json_t *current,
+                    json_t **masks, struct yw_err *err)
 {
     size_t i;
-    json_t *f;
+    json_t *c;
     *masks = json_object();
-    json_array_foreach(json_object_get(doc, "fields"), i, f)
+    json_array_foreach(g->fields, i, c)
     {
-        const char *column = json_string_value(json_object_get(f, "column"));
-        size_t k;
-        json_t *c;
-        bool granted = false, cleared = false;
-        json_array_foreach(g->fields, k, c)
-        {
-            granted = granted || strcmp(json_string_value(c), column) == 0;
+        const char *column = json_string_value(c), *mask = NULL;
+        const json_t *docs[] = {current, doc};
+        for (size_t k = 0; k < 2 && mask == NULL; k++) {
+            size_t j;
+            json_t *f;
+            json_array_foreach(json_object_get(docs[k], "fields"), j, f)
+            {
+                if (strcmp(json_string_value(json_object_get(f, "column")), column) == 0)
+                    mask = json_string_value(json_object_get(f, "mask"));
+            }
         }
-        json_array_foreach(g->clear_masks, k, c)
+        size_t j;
+        json_t *cleared;
+        json_array_foreach(g->clear_masks, j, cleared)
         {
-            cleared = cleared || strcmp(json_string_value(c), column) == 0;
+            if (strcmp(json_string_value(cleared), column) == 0)
+                mask = "keep";
         }
-        if (granted)
-            json_object_set_new(
-                *masks, column,
-                json_string(cleared ? "keep" : json_string_value(json_object_get(f, "mask"))));
+        json_object_set_new(*masks, column, json_string(mask ? mask : "redact"));
     }
     return json_object_size(*masks) ? YW_OK
                                     : yw_err_set(err, YW_EINTERNAL, NULL, "grant without fields");
@@ -213,7 +219,7 @@ static int read_records(struct delivery *d, struct yw_txn *txn, const json_t *do
     const char *code = json_string_value(json_object_get(doc, "code"));
     json_array_foreach(rc == YW_OK ? keys : NULL, i, k)
     {
-        if ((rc = yw__record_key(doc, k, &key, err)) < 0)
+        if ((rc = yw__record_key(doc, k, d->ex->id_element, &key, err)) < 0)
             break;
         (void)yw_stmt_reset(st);
         yw_stmt_bind_text(st, 1, code, strlen(code));
@@ -249,7 +255,7 @@ int yw_exchange_deliver(struct yw_exchange *ex, const struct yw_delivery_request
     struct yw__grant g = {0};
     struct yw_txn *txn = NULL;
     struct yw_err err = {0};
-    json_t *doc = NULL, *masks = NULL, *records = NULL, *entry = NULL;
+    json_t *doc = NULL, *current = NULL, *masks = NULL, *records = NULL, *entry = NULL;
     const char *why = NULL, *message = NULL;
     bool reserved = false;
     int64_t now = yw_now_ms();
@@ -301,6 +307,7 @@ int yw_exchange_deliver(struct yw_exchange *ex, const struct yw_delivery_request
     }
     reserved = true;
     (void)yw_copy(d->grant, sizeof(d->grant), g.id);
+    (void)yw_copy(d->code, sizeof(d->code), g.code);
     if (!ex->id_element[0]) { /* learnt once; an element registered later is found then */
         struct yw_stmt *st = NULL;
         if (yw_txn_prepare(txn, "SELECT id FROM yw_catalog_elements WHERE name = '公民身份号码'",
@@ -315,7 +322,8 @@ int yw_exchange_deliver(struct yw_exchange *ex, const struct yw_delivery_request
     }
     yw_store_rollback(&txn);
     if ((rc = yw__published_doc(ex, yw_str_c(code), g.version, &doc, &err)) < 0 ||
-        (rc = masks_of(&g, doc, &masks, &err)) < 0 ||
+        (rc = yw__published_doc(ex, yw_str_c(code), g.current_version, &current, &err)) < 0 ||
+        (rc = masks_of(&g, doc, current, &masks, &err)) < 0 ||
         (rc = yw_store_begin(ex->cfg.catalog.store, YW_TXN_READ, &txn, &err)) < 0 ||
         (rc = read_records(d, txn, doc, masks, req->keys, &records, &err)) < 0)
         goto fail;
@@ -363,6 +371,7 @@ int yw_exchange_deliver(struct yw_exchange *ex, const struct yw_delivery_request
         goto fail;
     }
     json_decref(doc);
+    json_decref(current);
     json_decref(masks);
     json_decref(records);
     yw__grant_free(&g);
@@ -374,6 +383,7 @@ fail:
     done(cls, rc, NULL, &err);
     delivery_free(d);
     json_decref(doc);
+    json_decref(current);
     json_decref(masks);
     json_decref(records);
     yw__grant_free(&g);

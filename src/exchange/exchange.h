@@ -107,8 +107,8 @@ struct yw_delivery_request {
 
 /* Called once, from a committer or worker thread, when the answer is ready:
  * rc 0 with body (stolen: {"ledger_index", "records": […], …}), or rc < 0
- * with err (a refusal is YW_EPERM or YW_ELIMIT with its reason, ledgered
- * too; index is then the refusal's entry, or UINT64_MAX when none). */
+ * with err (a refusal is YW_EPERM with its reason code in err->field, and
+ * was ledgered as exchange.refusal before this call). */
 typedef void (*yw_delivery_done_fn)(void *cls, int rc, json_t *body, const struct yw_err *err);
 
 /* Checks, counts, reads, masks and ledgers; done is called exactly once
@@ -120,8 +120,9 @@ int yw_exchange_deliver(struct yw_exchange *ex, const struct yw_delivery_request
 /* An aggregate over the records of code under a sandbox grant: body
  * {"group_by": [columns], "measures": [{"op": count|sum|avg|min|max,
  * "column": c}], "filters": [{"column": c, "op": "eq"|"in"|"range", …}],
- * "epsilon": optional Laplace noise budget}. Groups smaller than k_min are
- * suppressed; the query is ledgered. */
+ * "purpose", "epsilon_milli": optional Laplace noise, spent from the grant's
+ * budget}. Groups smaller than k_min are suppressed; the query (never the
+ * filter values) is ledgered. docs/internals/exchange.md has the details. */
 int yw_exchange_aggregate(struct yw_exchange *ex, const struct yw_principal *who,
                           const char *remote, struct yw_str code, const json_t *body, json_t **out,
                           struct yw_err *err) YW_MUST_USE;

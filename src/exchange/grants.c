@@ -184,7 +184,7 @@ int yw__conditions_check(const json_t *in, const json_t *doc, const json_t *base
                 {"epsilon_milli", 0, 1000000, 0, &epsilon_milli}};
     for (size_t k = 0; k < N_OF(ints); k++) {
         json_t *v = json_object_get(src, ints[k].name);
-        const json_t *from = v ? src : base;
+        const json_t *from = v && !json_is_null(v) ? src : base; /* null keeps the base's */
         if ((rc = integer(from, ints[k].name, ints[k].min, ints[k].max, ints[k].dflt, ints[k].out,
                           err)) < 0)
             goto out;
@@ -256,6 +256,7 @@ static int read_grant(struct yw_stmt *st, struct yw__grant *g, struct yw_err *er
     g->version = yw_stmt_column_int64(st, 8);
     (void)yw_fmt(g->resource_status, sizeof(g->resource_status), "%.*s",
                  (int)yw_stmt_column_text(st, 10).n, yw_stmt_column_text(st, 10).p);
+    g->current_version = yw_stmt_column_int64(st, 11);
     struct yw_str c = yw_stmt_column_text(st, 9);
     g->conditions = json_loadb(c.p, c.n, 0, NULL);
     if (g->conditions == NULL)
@@ -337,8 +338,9 @@ int yw__grant_create(struct yw_txn *txn, const char *application, const char *co
     yw_stmt_bind_int64(st, 9, version);
     yw_stmt_bind_text(st, 10, now, strlen(now));
     yw_stmt_bind_text(st, 11, now, strlen(now));
-    rc = yw_stmt_step(st, err);
-    rc = rc < 0 ? rc : YW_OK;
+    if ((rc = yw_stmt_step(st, err)) < 0)
+        goto out;
+    rc = yw_catalog_count_use(txn, yw_str_c(code), 1, 0, err);
 out:
     yw_stmt_finalize(&st);
     yw_buf_free(&bytes);
@@ -433,9 +435,18 @@ int yw_exchange_grant_step(struct yw_exchange *ex, const struct yw_principal *wh
                         "authority may act on a grant");
         goto out;
     }
-    for (size_t i = 0; i < N_OF(steps) && k < 0; i++)
-        if (yw_str_eq_c(step, steps[i].step) && strcmp(g.status, steps[i].from) == 0)
+    bool known = false;
+    for (size_t i = 0; i < N_OF(steps); i++) {
+        known = known || yw_str_eq_c(step, steps[i].step);
+        if (k < 0 && yw_str_eq_c(step, steps[i].step) && strcmp(g.status, steps[i].from) == 0)
             k = (int)i;
+    }
+    if (!known) {
+        rc = yw_err_set(
+            err, YW_ENOTFOUND, "step",
+            "操作须为 suspend、resume 或 revoke / the step is suspend, resume or revoke");
+        goto out;
+    }
     if (k < 0) {
         rc = yw_err_set(err, YW_ECONFLICT, "status",
                         "授权状态为 %s，不能 %.*s / a %s grant cannot "
@@ -456,6 +467,8 @@ int yw_exchange_grant_step(struct yw_exchange *ex, const struct yw_principal *wh
         goto out;
     yw_stmt_finalize(&st);
     if (strcmp(steps[k].to, "revoked") == 0) {
+        if ((rc = yw_catalog_count_use(txn, yw_str_c(g.code), -1, 0, err)) < 0)
+            goto out;
         if ((rc = yw_txn_prepare(txn,
                                  "UPDATE yw_exchange_applications SET status = 'revoked', "
                                  "updated_at = ? WHERE id = ?",

@@ -26,6 +26,7 @@ struct yw__grant {
     char kind[12];            /* records sandbox */
     char status[12];          /* active suspended revoked */
     char resource_status[16]; /* the catalog's: published deprecated archived … */
+    int64_t current_version;  /* the resource's current version (its masks apply) */
     int64_t version;
     json_t *conditions;     /* owned: the stored object */
     json_t *fields;         /* borrowed from conditions: granted columns */
@@ -65,6 +66,8 @@ int yw__grant_create(struct yw_txn *txn, const char *application, const char *co
  * writes. */
 struct yw__count {
     char grant[YW__ID_SIZE];
+    char code[65];         /* the resource, for the catalog's delivery count */
+    int64_t written_uses;  /* durable uses already added to the catalog's count */
     int64_t uses, day, day_uses; /* reserved, including deliveries in flight */
     int64_t durable_uses, durable_day, durable_day_uses, durable_records, durable_epsilon;
     int64_t epsilon_micro; /* reserved */
@@ -81,8 +84,9 @@ void yw__count_release(struct yw_exchange *ex, const char *grant, int64_t today,
                        int64_t epsilon_micro);
 /* A reservation became durable at ledger index. subjects (may be NULL) are
  * the entry's subject hashes, queued for the subject index. */
-void yw__count_durable(struct yw_exchange *ex, const char *grant, int64_t day, int64_t records,
-                       int64_t epsilon_micro, uint64_t index, const json_t *subjects);
+void yw__count_durable(struct yw_exchange *ex, const char *grant, const char *code, int64_t day,
+                       int64_t records, int64_t epsilon_micro, uint64_t index,
+                       const json_t *subjects);
 /* The counts of grant: uses (total), today's uses, records delivered. */
 void yw__count_get(struct yw_exchange *ex, const char *grant, int64_t today, int64_t *uses,
                    int64_t *day_uses, int64_t *records);
@@ -135,8 +139,9 @@ int yw__published_doc(struct yw_exchange *ex, struct yw_str code, int64_t versio
 int yw__new_id(const char *prefix, char out[YW__ID_SIZE], struct yw_err *err) YW_MUST_USE;
 
 /* The record key of values (object column → value) for the document's key
- * fields, joined by U+001F; YW_EINVAL naming the missing key field. */
-int yw__record_key(const json_t *doc, const json_t *values, struct yw_buf *out,
-                   struct yw_err *err) YW_MUST_USE;
+ * fields, joined by U+001F, identity numbers (fields carrying id_element)
+ * with an upper-case X; YW_EINVAL naming the missing key field. */
+int yw__record_key(const json_t *doc, const json_t *values, const char *id_element,
+                   struct yw_buf *out, struct yw_err *err) YW_MUST_USE;
 
 #endif

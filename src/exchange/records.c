@@ -11,7 +11,8 @@
 
 #define VALUE_MAX (64 * 1024) /* bytes of one value */
 
-int yw__record_key(const json_t *doc, const json_t *values, struct yw_buf *out, struct yw_err *err)
+int yw__record_key(const json_t *doc, const json_t *values, const char *id_element,
+                   struct yw_buf *out, struct yw_err *err)
 {
     size_t i, n = 0;
     json_t *f;
@@ -25,6 +26,11 @@ int yw__record_key(const json_t *doc, const json_t *values, struct yw_buf *out, 
         if (v == NULL || !v[0])
             return yw_err_set(err, YW_EINVAL, column, "缺少主键字段 %s / key field %s is missing",
                               column, column);
+        const char *element = json_string_value(json_object_get(f, "element"));
+        char id[19];
+        if (element && id_element && id_element[0] && strcmp(element, id_element) == 0 &&
+            yw_id_check_resident(yw_str_c(v), yw_now_ms(), column, id, NULL) == YW_OK)
+            v = id; /* the stored form: an upper-case X */
         if ((n++ && yw_buf_append(out, "\x1f", 1) < 0) || yw_buf_append_c(out, v) < 0)
             return yw_err_set(err, YW_ETOOBIG, column, "主键过长 / the key is too long");
     }
@@ -61,8 +67,10 @@ static bool date_ok(const char *s)
            yw_day_from_ymd((int)y, (int)m, (int)d) >= 0;
 }
 
-/* Checks one value against its field; *norm may point at a normalised form. */
-static int check_value(const json_t *field, const char *value, const char *id_element,
+/* Checks one value against its field; *norm may point at a normalised form
+ * (in buf, or a constant): booleans as true/false, identity numbers with an
+ * upper-case X. */
+static int check_value(const json_t *field, const char *value, const char *id_element, char buf[19],
                        const char **norm, struct yw_err *err)
 {
     const char *column = json_string_value(json_object_get(field, "column"));
@@ -81,9 +89,13 @@ static int check_value(const json_t *field, const char *value, const char *id_el
     switch (type[0]) {
     case 'C': ok = length == 0 || (int64_t)chars <= length; break;
     case 'N':
-    case 'I':
-        ok = digits(value, true, type[0] == 'N') && (length == 0 || (int64_t)chars <= length + 2);
+    case 'I': {
+        int64_t n_digits = 0;
+        for (const char *p = value; *p; p++)
+            n_digits += *p >= '0' && *p <= '9';
+        ok = digits(value, true, type[0] == 'N') && (length == 0 || n_digits <= length);
         break;
+    }
     case 'Y':
     case 'B':
     case 'F': ok = digits(value, true, true); break;
@@ -105,9 +117,13 @@ static int check_value(const json_t *field, const char *value, const char *id_el
         return yw_err_set(err, YW_EINVAL, column,
                           "%s 的值不符合数据类型 %s%s / %s does not fit data type %s (length %lld)",
                           column, type, length ? "及长度" : "", column, type, (long long)length);
-    /* An identity number must pass its check (GB 11643). */
-    if (element && id_element[0] && strcmp(element, id_element) == 0)
-        return yw_id_check_resident(yw_str_c(value), yw_now_ms(), column, NULL, err);
+    /* An identity number must pass its check (GB 11643), and is kept with an
+     * upper-case X so that lookups and subject hashes find it either way. */
+    if (element && id_element[0] && strcmp(element, id_element) == 0) {
+        int rc = yw_id_check_resident(yw_str_c(value), yw_now_ms(), column, buf, err);
+        *norm = buf;
+        return rc;
+    }
     return YW_OK;
 }
 
@@ -131,7 +147,7 @@ static int build_record(struct yw_exchange *ex, const json_t *doc, const json_t 
         if (field == NULL)
             return yw_err_set(err, YW_EINVAL, key, "资源没有字段 %s / the resource has no field %s",
                               key, key);
-        char number[32];
+        char number[32], id[19];
         const char *text = json_string_value(v), *norm;
         if (json_is_null(v) || (text && !text[0]))
             continue;
@@ -149,7 +165,7 @@ static int build_record(struct yw_exchange *ex, const json_t *doc, const json_t 
                               "%s 须为文本、数字或布尔值 / %s must be text, a "
                               "number or a boolean",
                               key, key);
-        int rc = check_value(field, text, ex->id_element, &norm, err);
+        int rc = check_value(field, text, ex->id_element, id, &norm, err);
         if (rc < 0)
             return rc;
         json_object_set_new(*record, key, json_string(norm));
@@ -208,7 +224,7 @@ static int load_one(struct loader *l, long line, const json_t *values, struct yw
     struct yw_err e = {0};
     int rc = build_record(l->ex, l->doc, values, &record, &e);
     if (rc == YW_OK)
-        rc = yw__record_key(l->doc, record, &l->key, &e);
+        rc = yw__record_key(l->doc, record, l->ex->id_element, &l->key, &e);
     yw_buf_reset(&l->data);
     if (rc == YW_OK && yw_ledger_canonical(record, &l->data) < 0)
         rc = yw_err_set(&e, YW_ETOOBIG, NULL, "记录过大 / the record is too large");
@@ -278,6 +294,8 @@ static int load_jsonl(struct loader *l, const char *data, size_t n, struct yw_er
         size_t len = nl ? (size_t)(nl - (data + pos)) : n - pos;
         line++;
         struct yw_str s = {data + pos, len};
+        if (line == 1 && s.n >= 3 && memcmp(s.p, "\xEF\xBB\xBF", 3) == 0)
+            s = (struct yw_str){s.p + 3, s.n - 3}; /* a UTF-8 byte-order mark */
         pos += len + 1;
         while (s.n && (s.p[s.n - 1] == '\r' || s.p[s.n - 1] == ' '))
             s.n--;
@@ -384,7 +402,7 @@ static int change_one(struct yw_exchange *ex, const struct yw_principal *who, st
         (rc = yw_store_begin(ex->cfg.catalog.store, YW_TXN_WRITE, &txn, err)) < 0 ||
         (rc = find_id_element(ex, txn, err)) < 0 ||
         (rc = build_record(ex, doc, record ? record : key_values, &built, err)) < 0 ||
-        (rc = yw__record_key(doc, built, &key, err)) < 0)
+        (rc = yw__record_key(doc, built, ex->id_element, &key, err)) < 0)
         goto out;
     if (record && (rc = yw_ledger_canonical(built, &data)) < 0) {
         rc = yw_err_set(err, rc, NULL, "记录过大 / the record is too large");

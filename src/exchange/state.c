@@ -14,12 +14,16 @@
 
 /* ---- counts ---------------------------------------------------------------------- */
 
-/* The count of grant, created when absent; NULL when out of memory. Locked. */
-static struct yw__count *count_of(struct yw_exchange *ex, const char *grant)
+/* The count of grant, created when absent (code: its resource, when known);
+ * NULL when out of memory. Locked. */
+static struct yw__count *count_of(struct yw_exchange *ex, const char *grant, const char *code)
 {
     for (size_t i = 0; i < ex->n_counts; i++)
-        if (strcmp(ex->counts[i].grant, grant) == 0)
+        if (strcmp(ex->counts[i].grant, grant) == 0) {
+            if (code && !ex->counts[i].code[0])
+                (void)yw_copy(ex->counts[i].code, sizeof(ex->counts[i].code), code);
             return &ex->counts[i];
+        }
     if (ex->n_counts == ex->cap_counts) {
         size_t cap = ex->cap_counts ? 2 * ex->cap_counts : 64;
         struct yw__count *grown = realloc(ex->counts, cap * sizeof(*grown));
@@ -31,6 +35,8 @@ static struct yw__count *count_of(struct yw_exchange *ex, const char *grant)
     struct yw__count *c = &ex->counts[ex->n_counts++];
     memset(c, 0, sizeof(*c));
     (void)yw_copy(c->grant, sizeof(c->grant), grant);
+    if (code)
+        (void)yw_copy(c->code, sizeof(c->code), code);
     return c;
 }
 
@@ -39,7 +45,7 @@ enum yw__admit yw__count_reserve(struct yw_exchange *ex, const struct yw__grant 
 {
     enum yw__admit verdict = YW__ADMIT_OK;
     pthread_mutex_lock(&ex->lock);
-    struct yw__count *c = count_of(ex, g->id);
+    struct yw__count *c = count_of(ex, g->id, g->code);
     if (c == NULL) {
         verdict = YW__ADMIT_TOTAL; /* out of memory: refuse rather than over-deliver */
     } else {
@@ -67,7 +73,7 @@ void yw__count_release(struct yw_exchange *ex, const char *grant, int64_t today,
                        int64_t epsilon_micro)
 {
     pthread_mutex_lock(&ex->lock);
-    struct yw__count *c = count_of(ex, grant);
+    struct yw__count *c = count_of(ex, grant, NULL);
     if (c != NULL) {
         c->uses--;
         if (c->day == today)
@@ -113,11 +119,12 @@ static int queue_subjects(struct yw_exchange *ex, const json_t *subjects, uint64
     return YW_OK;
 }
 
-void yw__count_durable(struct yw_exchange *ex, const char *grant, int64_t day, int64_t records,
-                       int64_t epsilon_micro, uint64_t index, const json_t *subjects)
+void yw__count_durable(struct yw_exchange *ex, const char *grant, const char *code, int64_t day,
+                       int64_t records, int64_t epsilon_micro, uint64_t index,
+                       const json_t *subjects)
 {
     pthread_mutex_lock(&ex->lock);
-    struct yw__count *c = count_of(ex, grant);
+    struct yw__count *c = count_of(ex, grant, code);
     if (c != NULL)
         add_durable(c, day, records, epsilon_micro);
     if (queue_subjects(ex, subjects, index) != YW_OK)
@@ -132,7 +139,7 @@ void yw__count_get(struct yw_exchange *ex, const char *grant, int64_t today, int
                    int64_t *day_uses, int64_t *records)
 {
     pthread_mutex_lock(&ex->lock);
-    struct yw__count *c = count_of(ex, grant);
+    struct yw__count *c = count_of(ex, grant, NULL);
     *uses = c ? c->durable_uses : 0;
     *day_uses = c && c->durable_day == today ? c->durable_day_uses : 0;
     *records = c ? c->durable_records : 0;
@@ -167,6 +174,7 @@ static int write_snapshot(struct yw_exchange *ex, struct yw_err *err)
         if (ex->counts[i].dirty) {
             counts[n_counts++] = ex->counts[i];
             ex->counts[i].dirty = false;
+            ex->counts[i].written_uses = ex->counts[i].durable_uses;
         }
     subjects = ex->subjects;
     n_subjects = ex->n_subjects;
@@ -199,6 +207,12 @@ static int write_snapshot(struct yw_exchange *ex, struct yw_err *err)
             goto out;
     }
     yw_stmt_finalize(&st);
+    /* The catalog counts deliveries per resource (its quality). */
+    for (size_t i = 0; i < n_counts; i++)
+        if (counts[i].code[0] && counts[i].durable_uses > counts[i].written_uses &&
+            (rc = yw_catalog_count_use(txn, yw_str_c(counts[i].code), 0,
+                                       counts[i].durable_uses - counts[i].written_uses, err)) < 0)
+            goto out;
     if ((rc = yw_txn_prepare(txn,
                              "INSERT INTO yw_exchange_subjects (subject, ledger_index) VALUES (?, "
                              "?) ON CONFLICT DO NOTHING",
@@ -226,9 +240,11 @@ out:
     if (rc < 0) { /* put it back for the next try */
         pthread_mutex_lock(&ex->lock);
         for (size_t i = 0; i < n_counts; i++) {
-            struct yw__count *c = count_of(ex, counts[i].grant);
-            if (c)
+            struct yw__count *c = count_of(ex, counts[i].grant, NULL);
+            if (c) {
                 c->dirty = true;
+                c->written_uses = counts[i].written_uses;
+            }
         }
         for (size_t i = 0; i < n_subjects; i++)
             (void)queue_subjects(ex, json_pack("[s]", subjects[i].subject), subjects[i].index);
@@ -274,7 +290,8 @@ int yw__count_replay(struct yw_exchange *ex, uint64_t index, struct yw_str entry
         int64_t records = json_integer_value(json_object_get(e, "records"));
         int64_t eps = json_integer_value(json_object_get(e, "epsilon_micro"));
         pthread_mutex_lock(&ex->lock);
-        struct yw__count *c = grant ? count_of(ex, grant) : NULL;
+        struct yw__count *c =
+            grant ? count_of(ex, grant, json_string_value(json_object_get(e, "resource"))) : NULL;
         if (c) {
             add_durable(c, day, records, eps);
             c->uses = c->durable_uses;
@@ -330,12 +347,12 @@ static int load(struct yw_exchange *ex, struct yw_err *err)
         struct yw_str g = yw_stmt_column_text(st, 0);
         char grant[YW__ID_SIZE];
         (void)yw_fmt(grant, sizeof(grant), "%.*s", (int)g.n, g.p);
-        struct yw__count *c = count_of(ex, grant);
+        struct yw__count *c = count_of(ex, grant, NULL);
         if (c == NULL) {
             rc = yw_err_set(err, YW_ENOMEM, NULL, "out of memory");
             goto out;
         }
-        c->uses = c->durable_uses = yw_stmt_column_int64(st, 1);
+        c->uses = c->durable_uses = c->written_uses = yw_stmt_column_int64(st, 1);
         c->day = c->durable_day = yw_stmt_column_int64(st, 2);
         c->day_uses = c->durable_day_uses = yw_stmt_column_int64(st, 3);
         c->durable_records = yw_stmt_column_int64(st, 4);

@@ -136,9 +136,12 @@ int yw_exchange_lineage(struct yw_exchange *ex, const struct yw_principal *who,
         if (rc < 0)
             goto out;
         if (rc == 0 || (!own && !all)) {
-            rc = yw_err_set(err, rc == 0 ? YW_ENOTFOUND : YW_EPERM, "resource",
-                            "只有提供方和数据主管部门可以查看资源去向 / only the provider and the "
-                            "data authority see where a resource went");
+            rc = rc == 0
+                     ? yw_err_set(err, YW_ENOTFOUND, "resource", "没有资源 %.*s / no resource %.*s",
+                                  (int)resource.n, resource.p, (int)resource.n, resource.p)
+                     : yw_err_set(err, YW_EPERM, "resource",
+                                  "只有提供方和数据主管部门可以查看资源去向 / only the provider "
+                                  "and the data authority see where a resource went");
             goto out;
         }
     } else if (!all && !yw_str_eq_c(org, mine)) {

@@ -23,6 +23,19 @@ STAFF = SIGNED_IN - {"citizen", "enterprise_operator"}
 # resources, the CDO reviews. The paths below name a resource that does not
 # exist, so those rows check the gate (both get 404).
 CATALOG_MANAGERS = {"data_steward", "cdo"}
+# exchange.manage, the gate of the exchange's write routes. Behind it the
+# handlers decide per application, grant or resource: stewards and the CDO
+# apply for their organisation, the provider's approvers answer, the
+# provider's stewards load its records. Rows marked "the gate" get an answer
+# (400 or 404) before that finer decision, so they check the gate only.
+EXCHANGE_MANAGERS = {"data_steward", "cdo", "approver"}
+# The data authority, auditors and node admins see every organisation's
+# exchange; the demo's CDO is in ql.dsj, whose power list holds
+# exchange.arbitrate.
+EXCHANGE_OVERSEERS = {"cdo", "auditor", "node_admin"}
+# exchange.deliver lets staff roles through the gate, but data goes only to a
+# system calling with its API key: every signed-in person is refused (403).
+API_KEYS_ONLY = set()
 
 # (method, route pattern) -> roles allowed, or EVERYONE.
 MATRIX = {
@@ -61,6 +74,25 @@ MATRIX = {
     ("POST", "/v1/catalog/elements"): {"cdo"},
     ("GET", "/v1/catalog/conflicts"): {"cdo", "auditor", "node_admin"},
     ("GET", "/v1/catalog/dcat"): EVERYONE,
+    # The gate: an empty body is refused (400) before exchange.apply, which
+    # only a data steward or the CDO of the consumer organisation holds.
+    ("POST", "/v1/exchange/applications"): EXCHANGE_MANAGERS,
+    ("GET", "/v1/exchange/applications"): STAFF,
+    # The gate: the application does not exist (404).
+    ("POST", "/v1/exchange/applications/*"): EXCHANGE_MANAGERS,
+    ("GET", "/v1/exchange/grants"): STAFF,
+    # The gate: an empty body has no reason (400).
+    ("POST", "/v1/exchange/grants/*"): EXCHANGE_MANAGERS,
+    ("GET", "/v1/exchange/resources/*"): API_KEYS_ONLY,
+    ("POST", "/v1/exchange/resources/*"): API_KEYS_ONLY,
+    # exchange.load: a data steward of the provider (ql.gat, the steward's
+    # organisation); the others with the gate get 403.
+    ("PUT", "/v1/exchange/resources/*"): {"data_steward"},
+    ("DELETE", "/v1/exchange/resources/*"): {"data_steward"},
+    # Where a resource of ql.mzt went: its provider's staff (none of the
+    # accounts here) and the overseers.
+    ("GET", "/v1/exchange/lineage"): EXCHANGE_OVERSEERS,
+    ("GET", "/v1/me/data-uses"): {"citizen"},
     ("GET", "/metrics"): {"node_admin", "auditor"},
     ("GET", "/v1/openapi.json"): EVERYONE,
     ("GET", "/"): EVERYONE,
@@ -83,7 +115,20 @@ PATHS = {"/v1/keys/*": "/v1/keys/ywk_0000000000000000?reason=matrix",
          # Writes go to a resource that does not exist: nothing is changed.
          ("PUT", "/v1/catalog/resources/*"): "/v1/catalog/resources/999999/99999999",
          ("POST", "/v1/catalog/resources/*"): "/v1/catalog/resources/999999/99999999/submit",
-         ("DELETE", "/v1/catalog/resources/*"): "/v1/catalog/resources/999999/99999999"}
+         ("DELETE", "/v1/catalog/resources/*"): "/v1/catalog/resources/999999/99999999",
+         "/v1/exchange/applications/*": "/v1/exchange/applications/app-0000000000000000/approve",
+         "/v1/exchange/grants/*": "/v1/exchange/grants/grant-0000000000000000/suspend",
+         # Deliveries from the demo's published resource of ql.gat, shared
+         # without conditions; its key field is gmsfhm.
+         ("GET", "/v1/exchange/resources/*"):
+             "/v1/exchange/resources/101001/000002/records?gmsfhm=110101199003074477",
+         ("POST", "/v1/exchange/resources/*"): "/v1/exchange/resources/101001/000002/records/query",
+         # Record writes go to that resource too, to reach exchange.load; the
+         # empty body and the missing key are refused (400), so nothing is
+         # changed.
+         ("PUT", "/v1/exchange/resources/*"): "/v1/exchange/resources/101001/000002/records",
+         ("DELETE", "/v1/exchange/resources/*"): "/v1/exchange/resources/101001/000002/records",
+         "/v1/exchange/lineage": "/v1/exchange/lineage?resource=101002/000001"}
 
 
 class Matrix(harness.unittest.TestCase):
