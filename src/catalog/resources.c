@@ -1091,8 +1091,8 @@ out:
     return rc;
 }
 
-int yw_catalog_count_use(struct yw_txn *txn, struct yw_str code, int64_t grants,
-                         int64_t deliveries, struct yw_err *err)
+int yw_catalog_count_use(struct yw_txn *txn, struct yw_str code, int64_t grants, int64_t deliveries,
+                         struct yw_err *err)
 {
     struct yw_stmt *st = NULL;
     int rc = yw_txn_prepare(txn,

@@ -66,8 +66,8 @@ int yw__grant_create(struct yw_txn *txn, const char *application, const char *co
  * writes. */
 struct yw__count {
     char grant[YW__ID_SIZE];
-    char code[65];         /* the resource, for the catalog's delivery count */
-    int64_t written_uses;  /* durable uses already added to the catalog's count */
+    char code[65];               /* the resource, for the catalog's delivery count */
+    int64_t written_uses;        /* durable uses already added to the catalog's count */
     int64_t uses, day, day_uses; /* reserved, including deliveries in flight */
     int64_t durable_uses, durable_day, durable_day_uses, durable_records, durable_epsilon;
     int64_t epsilon_micro; /* reserved */

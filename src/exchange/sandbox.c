@@ -1198,6 +1198,9 @@ static const char *broken_condition(const struct yw__grant *g, const char *remot
         return *message = "授权已暂停 / the grant is suspended", "suspended";
     if (strcmp(g->status, "active") != 0)
         return *message = "授权已撤销 / the grant is revoked", "revoked";
+    if (strcmp(g->resource_status, "archived") == 0)
+        return *message = "资源已归档，停止共享 / the resource is archived: no longer shared",
+               "archived";
     if (day < g->valid_from_day)
         return *message = "授权尚未生效 / the grant is not valid yet", "not_yet_valid";
     if (day > g->valid_to_day)
