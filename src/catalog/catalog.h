@@ -101,8 +101,8 @@ int yw_catalog_data_updated(const struct yw_catalog *cat, struct yw_str code, in
 /* Adds to the resource's use counts (quality: current grants, deliveries)
  * inside the caller's transaction txn; the exchange calls it. */
 struct yw_txn;
-int yw_catalog_count_use(struct yw_txn *txn, struct yw_str code, int64_t grants,
-                         int64_t deliveries, struct yw_err *err) YW_MUST_USE;
+int yw_catalog_count_use(struct yw_txn *txn, struct yw_str code, int64_t grants, int64_t deliveries,
+                         struct yw_err *err) YW_MUST_USE;
 
 /* ---- search (search.c) ----------------------------------------------------
  * Full text in Chinese and English over names, summaries, fields and
