@@ -14,8 +14,7 @@
  * demo organisations' 139 0000 0xxx.
  *
  * The data are as of 2025-12-31: nobody is born later, so the demo builds the
- * same node on any day. Birth dates start in 1970 because the records module
- * refuses dates before 1970-01-01 (MIN_BIRTH_YEAR below).
+ * same node on any day. The oldest residents are born in MIN_BIRTH_YEAR.
  */
 #include "internal.h"
 
@@ -29,9 +28,7 @@
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define SEED 0x5152e5a1a9c0ffeeULL /* fixed: the same people on every node */
-/* The records module's date check (src/exchange/records.c, yw_day_from_ymd)
- * refuses dates before 1970-01-01, so nobody is born earlier for now. */
-#define MIN_BIRTH_YEAR 1970
+#define MIN_BIRTH_YEAR 1935
 #define AS_OF_YEAR 2025 /* the data are as of 31 December */
 #define CSV_MAX (256u * 1024 * 1024)
 

@@ -78,11 +78,8 @@ static void on_delivered(void *cls, int rc, uint64_t index, const struct yw_err 
     delivery_free(d);
 }
 
-/* The first condition of g the request breaks at now, as a refusal reason
- * (reason code, message), or NULL when it keeps them all. */
-static const char *broken_condition(const struct yw__grant *g,
-                                    const struct yw_delivery_request *req, int64_t now_ms,
-                                    size_t n_keys, const char **message)
+const char *yw__grant_broken(const struct yw__grant *g, const char *remote, struct yw_str purpose,
+                             int64_t now_ms, size_t n_records, const char **message)
 {
     int64_t local = now_ms + CHINA_OFFSET_MS;
     int64_t day = yw_day_from_ms(now_ms);
@@ -104,13 +101,12 @@ static const char *broken_condition(const struct yw__grant *g,
         return *message = "今天不在授权的日期内 / not on a day the grant allows", "weekday";
     if (g->hours_from >= 0 && (minute < g->hours_from || minute >= g->hours_to))
         return *message = "不在授权的时段内 / outside the hours the grant allows", "hours";
-    if (g->source_ips[0] &&
-        !yw_ip_list_allows(yw_str_c(g->source_ips), req->remote ? req->remote : ""))
+    if (g->source_ips[0] && !yw_ip_list_allows(yw_str_c(g->source_ips), remote ? remote : ""))
         return *message = "来源地址不在授权范围内 / the caller's address is not allowed",
                "source_ip";
-    if (req->purpose.n && !yw_str_eq_c(req->purpose, g->purpose ? g->purpose : ""))
+    if (purpose.n && !yw_str_eq_c(purpose, g->purpose ? g->purpose : ""))
         return *message = "用途与授权不符 / the purpose differs from the grant's", "purpose";
-    if ((int64_t)n_keys > g->records_per_request)
+    if (n_records > 0 && (int64_t)n_records > g->records_per_request)
         return *message = "超过每次请求的记录数 / more records than the grant allows per request",
                "records_per_request";
     return NULL;
@@ -290,7 +286,7 @@ int yw_exchange_deliver(struct yw_exchange *ex, const struct yw_delivery_request
     }
     if (rc < 0)
         goto fail;
-    if ((why = broken_condition(&g, req, now, n_keys, &message)) != NULL) {
+    if ((why = yw__grant_broken(&g, req->remote, req->purpose, now, n_keys, &message)) != NULL) {
         yw_store_rollback(&txn);
         rc = refuse(d, req, why, g.id, message);
         yw__grant_free(&g);

@@ -44,6 +44,11 @@ struct yw__grant {
 };
 
 void yw__grant_free(struct yw__grant *g);
+/* The first condition of g a request from remote breaks at now_ms, as a
+ * refusal reason code (*message the bilingual text), or NULL when it keeps
+ * them all; n_records 0 skips the records-per-request limit (the sandbox). */
+const char *yw__grant_broken(const struct yw__grant *g, const char *remote, struct yw_str purpose,
+                             int64_t now_ms, size_t n_records, const char **message);
 /* The grant of key_id for code and kind (the active one first), or
  * YW_ENOTFOUND. */
 int yw__grant_for(struct yw_txn *txn, const char *key_id, const char *code, const char *kind,

@@ -57,14 +57,18 @@ static bool digits(const char *s, bool sign, bool point)
     return any;
 }
 
+/* YYYY-MM-DD, a real date of any year from 1 (birth dates precede 1970). */
 static bool date_ok(const char *s)
 {
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int64_t y, m, d;
-    return strlen(s) >= 10 && s[4] == '-' && s[7] == '-' &&
-           yw_parse_int64((struct yw_str){s, 4}, 1, 9999, &y) == YW_OK &&
-           yw_parse_int64((struct yw_str){s + 5, 2}, 1, 12, &m) == YW_OK &&
-           yw_parse_int64((struct yw_str){s + 8, 2}, 1, 31, &d) == YW_OK &&
-           yw_day_from_ymd((int)y, (int)m, (int)d) >= 0;
+    if (strlen(s) < 10 || s[4] != '-' || s[7] != '-' ||
+        yw_parse_int64((struct yw_str){s, 4}, 1, 9999, &y) < 0 ||
+        yw_parse_int64((struct yw_str){s + 5, 2}, 1, 12, &m) < 0 ||
+        yw_parse_int64((struct yw_str){s + 8, 2}, 1, 31, &d) < 0)
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days[m - 1] + (m == 2 && leap);
 }
 
 /* Checks one value against its field; *norm may point at a normalised form
@@ -199,15 +203,85 @@ static int find_id_element(struct yw_exchange *ex, struct yw_txn *txn, struct yw
     return rc < 0 ? rc : YW_OK;
 }
 
+#define BATCH 200 /* records per INSERT: one round trip to PostgreSQL for many rows */
+
 struct loader {
     struct yw_exchange *ex;
     const json_t *doc;
-    struct yw_stmt *upsert;
+    struct yw_txn *txn;
+    struct yw_str code;
     struct yw_buf key, data;
     char now[32];
     json_t *errors;
     size_t count;
+    struct yw_buf pending; /* key NUL data NUL, for each record of the batch */
+    size_t n_pending;
 };
+
+/* Writes the pending records with one multi-row upsert. */
+static int flush(struct loader *l, struct yw_err *err)
+{
+    struct yw_buf sql;
+    struct yw_stmt *st = NULL;
+    int rc = YW_OK;
+
+    if (l->n_pending == 0)
+        return YW_OK;
+    yw_buf_init(&sql, 64 * 1024);
+    rc = yw_buf_append_c(&sql, "INSERT INTO yw_exchange_records (code, key, data, updated_at) "
+                               "VALUES ");
+    for (size_t i = 0; rc == YW_OK && i < l->n_pending; i++)
+        rc = yw_buf_append_c(&sql, i ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)");
+    if (rc == YW_OK)
+        rc = yw_buf_append_c(&sql, " ON CONFLICT (code, key) DO UPDATE SET data = excluded.data, "
+                                   "updated_at = excluded.updated_at");
+    if (rc < 0) {
+        rc = yw_err_set(err, rc, NULL, "batch too large");
+        goto out;
+    }
+    if ((rc = yw_txn_prepare(l->txn, sql.data, &st, err)) < 0)
+        goto out;
+    const char *p = l->pending.data;
+    for (size_t i = 0; i < l->n_pending; i++) {
+        size_t key_len = strlen(p), data_len = strlen(p + key_len + 1);
+        yw_stmt_bind_text(st, (int)(4 * i + 1), l->code.p, l->code.n);
+        yw_stmt_bind_text(st, (int)(4 * i + 2), p, key_len);
+        yw_stmt_bind_text(st, (int)(4 * i + 3), p + key_len + 1, data_len);
+        yw_stmt_bind_text(st, (int)(4 * i + 4), l->now, strlen(l->now));
+        p += key_len + data_len + 2;
+    }
+    rc = yw_stmt_step(st, err);
+    rc = rc < 0 ? rc : YW_OK;
+out:
+    yw_stmt_finalize(&st);
+    yw_buf_free(&sql);
+    yw_buf_reset(&l->pending);
+    l->n_pending = 0;
+    return rc;
+}
+
+/* Queues the record of l->key and l->data; a key already in the batch is
+ * written first (one statement may not change a row twice). */
+static int queue(struct loader *l, struct yw_err *err)
+{
+    const char *p = l->pending.data;
+    for (size_t i = 0; p && i < l->n_pending; i++) {
+        size_t key_len = strlen(p), data_len = strlen(p + key_len + 1);
+        if (key_len == l->key.len && memcmp(p, l->key.data, key_len) == 0) {
+            int rc = flush(l, err);
+            if (rc < 0)
+                return rc;
+            break;
+        }
+        p += key_len + data_len + 2;
+    }
+    if (yw_buf_append(&l->pending, l->key.data, l->key.len) < 0 ||
+        yw_buf_append(&l->pending, "", 1) < 0 ||
+        yw_buf_append(&l->pending, l->data.data, l->data.len) < 0 ||
+        yw_buf_append(&l->pending, "", 1) < 0)
+        return yw_err_set(err, YW_ENOMEM, NULL, "out of memory");
+    return ++l->n_pending == BATCH ? flush(l, err) : YW_OK;
+}
 
 static void add_error(json_t *errors, long line, const struct yw_err *e)
 {
@@ -235,10 +309,7 @@ static int load_one(struct loader *l, long line, const json_t *values, struct yw
     }
     if (json_array_size(l->errors))
         return YW_OK; /* nothing will be written: only keep checking */
-    (void)yw_stmt_reset(l->upsert);
-    yw_stmt_bind_text(l->upsert, 2, l->key.data, l->key.len);
-    yw_stmt_bind_text(l->upsert, 3, l->data.data, l->data.len);
-    if ((rc = yw_stmt_step(l->upsert, err)) < 0)
+    if ((rc = queue(l, err)) < 0)
         return rc;
     l->count++;
     return YW_OK;
@@ -324,6 +395,7 @@ int yw_exchange_load(struct yw_exchange *ex, const struct yw_principal *who, str
                      size_t *count, json_t **errors, struct yw_err *err)
 {
     struct loader l = {.ex = ex, .errors = json_array()};
+    yw_buf_init(&l.pending, 64 * 1024 * 1024);
     struct yw_txn *txn = NULL;
     json_t *doc = NULL;
     uint64_t index;
@@ -337,18 +409,14 @@ int yw_exchange_load(struct yw_exchange *ex, const struct yw_principal *who, str
     if ((rc = yw__published_doc(ex, code, 0, &doc, err)) < 0 || (rc = may_load(who, doc, err)) < 0)
         goto out;
     l.doc = doc;
+    l.code = code;
     if ((rc = yw_store_begin(ex->cfg.catalog.store, YW_TXN_WRITE, &txn, err)) < 0 ||
-        (rc = find_id_element(ex, txn, err)) < 0 ||
-        (rc = yw_txn_prepare(txn,
-                             "INSERT INTO yw_exchange_records (code, key, data, updated_at) VALUES "
-                             "(?, ?, ?, ?) ON CONFLICT (code, key) DO UPDATE SET data = "
-                             "excluded.data, updated_at = excluded.updated_at",
-                             &l.upsert, err)) < 0)
+        (rc = find_id_element(ex, txn, err)) < 0)
         goto out;
-    yw_stmt_bind_text(l.upsert, 1, code.p, code.n);
-    yw_stmt_bind_text(l.upsert, 4, l.now, strlen(l.now));
+    l.txn = txn;
     rc = format == YW_RECORDS_CSV ? load_csv(&l, data, n, err) : load_jsonl(&l, data, n, err);
-    yw_stmt_finalize(&l.upsert);
+    if (rc == YW_OK && json_array_size(l.errors) == 0)
+        rc = flush(&l, err);
     if (rc < 0)
         goto out;
     if (json_array_size(l.errors)) {
@@ -368,10 +436,10 @@ int yw_exchange_load(struct yw_exchange *ex, const struct yw_principal *who, str
         goto out;
     *count = l.count;
 out:
-    yw_stmt_finalize(&l.upsert);
     yw_store_rollback(&txn);
     yw_buf_free(&l.key);
     yw_buf_free(&l.data);
+    yw_buf_free(&l.pending);
     json_decref(l.errors);
     json_decref(doc);
     return rc;

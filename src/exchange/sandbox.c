@@ -45,7 +45,6 @@
 #include "policy/policy.h"
 #include "store/store.h"
 
-#define CHINA_OFFSET_MS (8 * 3600 * 1000LL)
 #define GROUP_BY_MAX 5
 #define MEASURES_MAX 10
 #define FILTERS_MAX 10
@@ -1183,40 +1182,6 @@ static json_t *query_json(const struct query *q)
 
 /* ---- checks and refusals -------------------------------------------------------------- */
 
-/* The first condition of g the request breaks at now, as a refusal reason
- * (reason code, message), or NULL when it keeps them all. The same rules as
- * delivery.c's broken_condition, less records per request. */
-static const char *broken_condition(const struct yw__grant *g, const char *remote,
-                                    struct yw_str purpose, int64_t now_ms, const char **message)
-{
-    int64_t local = now_ms + CHINA_OFFSET_MS;
-    int64_t day = yw_day_from_ms(now_ms);
-    int minute = (int)((local / 60000) % (24 * 60));
-    int weekday = (int)((day + 3) % 7) + 1; /* 1970-01-01 was a Thursday */
-
-    if (strcmp(g->status, "suspended") == 0)
-        return *message = "授权已暂停 / the grant is suspended", "suspended";
-    if (strcmp(g->status, "active") != 0)
-        return *message = "授权已撤销 / the grant is revoked", "revoked";
-    if (strcmp(g->resource_status, "archived") == 0)
-        return *message = "资源已归档，停止共享 / the resource is archived: no longer shared",
-               "archived";
-    if (day < g->valid_from_day)
-        return *message = "授权尚未生效 / the grant is not valid yet", "not_yet_valid";
-    if (day > g->valid_to_day)
-        return *message = "授权已过期 / the grant has expired", "expired";
-    if (g->weekdays && !(g->weekdays & (1u << weekday)))
-        return *message = "今天不在授权的日期内 / not on a day the grant allows", "weekday";
-    if (g->hours_from >= 0 && (minute < g->hours_from || minute >= g->hours_to))
-        return *message = "不在授权的时段内 / outside the hours the grant allows", "hours";
-    if (g->source_ips[0] && !yw_ip_list_allows(yw_str_c(g->source_ips), remote))
-        return *message = "来源地址不在授权范围内 / the caller's address is not allowed",
-               "source_ip";
-    if (purpose.n && !yw_str_eq_c(purpose, g->purpose ? g->purpose : ""))
-        return *message = "用途与授权不符 / the purpose differs from the grant's", "purpose";
-    return NULL;
-}
-
 /* Ledgers the refusal (synchronously: this route answers at once) and
  * returns YW_EPERM with the reason code in err->field. */
 static int refuse(struct yw_exchange *ex, const struct yw_principal *who, const char *remote,
@@ -1275,7 +1240,7 @@ int yw_exchange_aggregate(struct yw_exchange *ex, const struct yw_principal *who
     }
     if (rc < 0)
         goto out;
-    if ((why = broken_condition(&g, remote, q.purpose, now, &message)) != NULL) {
+    if ((why = yw__grant_broken(&g, remote, q.purpose, now, 0, &message)) != NULL) {
         rc = refuse(ex, who, remote, code, g.id, day, why, message, err);
         goto out;
     }

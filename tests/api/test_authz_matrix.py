@@ -74,9 +74,9 @@ MATRIX = {
     ("POST", "/v1/catalog/elements"): {"cdo"},
     ("GET", "/v1/catalog/conflicts"): {"cdo", "auditor", "node_admin"},
     ("GET", "/v1/catalog/dcat"): EVERYONE,
-    # The gate: an empty body is refused (400) before exchange.apply, which
-    # only a data steward or the CDO of the consumer organisation holds.
-    ("POST", "/v1/exchange/applications"): EXCHANGE_MANAGERS,
+    # The application itself is exchange.apply: stewards and CDOs of the
+    # consumer, checked before the body (empty here: 400).
+    ("POST", "/v1/exchange/applications"): {"data_steward", "cdo"},
     ("GET", "/v1/exchange/applications"): STAFF,
     # The gate: the application does not exist (404).
     ("POST", "/v1/exchange/applications/*"): EXCHANGE_MANAGERS,

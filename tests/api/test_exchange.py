@@ -774,6 +774,14 @@ class Conditions(ExchangeNode):
         self.assertEqual([a["status"] for a in apps["applications"] if a["grant"] == grant],
                          ["revoked"])
         self.assertEqual(self.grant_view(grant)["used"]["uses"], 2)
+        # The revoked system cannot just apply again for unconditional data: the
+        # provider answers first; another system of the same consumer can.
+        status, again = self.apply(key_id)
+        self.assertEqual((status, again["status"]), (201, "submitted"), again)
+        self.refused(token, "revoked")
+        other_token, other_key = self.new_system("另一系统")
+        status, fresh = self.apply(other_key)
+        self.assertEqual((status, fresh["status"]), (201, "approved"), fresh)
 
     def test_validity_period(self):
         today = china_today()
