@@ -186,7 +186,7 @@ static int parse(const char *csv, size_t n, json_t *bodies, json_t *errors, stru
     struct yw_csv r;
     struct yw_str f[YW_CSV_MAX_FIELDS];
     size_t n_fields;
-    json_t *current = NULL;
+    json_t *current = NULL, *seen = json_object(); /* codes met: a hash set */
     int rc;
 
     yw_csv_init(&r, csv, n);
@@ -218,20 +218,16 @@ static int parse(const char *csv, size_t n, json_t *bodies, json_t *errors, stru
                        "resource's columns");
             continue;
         } else {
-            size_t i;
-            json_t *b;
-            json_array_foreach(bodies, i, b)
-            {
-                if (yw_str_eq_c(f[C_CODE], json_string_value(json_object_get(
-                                               json_object_get(b, "body"), "code")))) {
-                    line_error(errors, r.line, "资源代码",
-                               "同一资源的行须相邻且资源列只填一次 / rows of a resource must be "
-                               "together, its columns filled once");
-                    break;
-                }
-            }
-            if (i < json_array_size(bodies))
+            /* A code met before: its rows were not together. */
+            char code[256];
+            if (yw_fmt(code, sizeof(code), "%.*s", (int)f[C_CODE].n, f[C_CODE].p) < 0 ||
+                json_object_get(seen, code) != NULL) {
+                line_error(errors, r.line, "资源代码",
+                           "同一资源的行须相邻且资源列只填一次 / rows of a resource must be "
+                           "together, its columns filled once");
                 continue;
+            }
+            json_object_set_new(seen, code, json_true());
             current = json_pack("{s:o, s:[]}", "body", resource_of(f), "lines");
             json_array_append_new(bodies, current);
         }
@@ -246,6 +242,7 @@ static int parse(const char *csv, size_t n, json_t *bodies, json_t *errors, stru
         rc = YW_OK;
     }
     yw_csv_free(&r);
+    json_decref(seen);
     return rc;
 }
 
