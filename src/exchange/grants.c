@@ -56,18 +56,6 @@ static bool has_column(const json_t *doc, const char *column)
     return false;
 }
 
-static bool in_list(const json_t *list, const char *s)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(list, i, v)
-    {
-        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
-            return true;
-    }
-    return false;
-}
-
 /* A list of distinct columns of doc, each also in within (when given). */
 static int columns(const json_t *in, const char *name, const json_t *doc, const json_t *within,
                    bool required, json_t **out, struct yw_err *err)
@@ -89,11 +77,11 @@ static int columns(const json_t *in, const char *name, const json_t *doc, const 
                               "%s 中有资源没有的字段 %s / %s names %s, not a "
                               "field of the resource",
                               name, c ? c : "?", name, c ? c : "?");
-        if (within && !in_list(within, c))
+        if (within && !yw_json_array_has(within, c))
             return yw_err_set(err, YW_EINVAL, name,
                               "字段 %s 超出申请或授权的范围 / %s is outside what was asked for", c,
                               c);
-        if (!in_list(*out, c))
+        if (!yw_json_array_has(*out, c))
             json_array_append(*out, v);
     }
     return YW_OK;

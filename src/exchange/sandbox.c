@@ -323,18 +323,6 @@ static int cmp_text(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static bool in_list(const json_t *list, const char *s)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(list, i, v)
-    {
-        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
-            return true;
-    }
-    return false;
-}
-
 /* The data type letter of column in the document, 0 when it has none. */
 static char type_of(const json_t *doc, const char *column)
 {
@@ -639,12 +627,12 @@ static int check_columns(struct query *q, const struct yw__grant *g, const json_
     static const char granted_msg[] =
         "字段 %s 不在授权范围内 / %s is not among the fields the grant allows";
     for (size_t i = 0; i < q->n_group_by; i++)
-        if (!in_list(g->fields, q->group_by[i]))
+        if (!yw_json_array_has(g->fields, q->group_by[i]))
             return yw_err_set(err, YW_EINVAL, "group_by", granted_msg, q->group_by[i],
                               q->group_by[i]);
     for (size_t i = 0; i < q->n_stats; i++) {
         struct stat_col *s = &q->stats[i];
-        if (!in_list(g->fields, s->column))
+        if (!yw_json_array_has(g->fields, s->column))
             return yw_err_set(err, YW_EINVAL, "measures", granted_msg, s->column, s->column);
         s->type = type_of(doc, s->column);
         if (s->sum && !is_numeric(s->type))
@@ -661,7 +649,7 @@ static int check_columns(struct query *q, const struct yw__grant *g, const json_
     for (size_t i = 0; i < q->n_filters; i++) {
         struct filter *f = &q->filters[i];
         int rc;
-        if (!in_list(g->fields, f->column))
+        if (!yw_json_array_has(g->fields, f->column))
             return yw_err_set(err, YW_EINVAL, "filters", granted_msg, f->column, f->column);
         f->type = type_of(doc, f->column);
         if ((rc = prepare_filter(f, err)) < 0)

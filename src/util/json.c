@@ -26,3 +26,15 @@ int yw_json_only_members(const json_t *obj, const char *const *allowed, const ch
     }
     return YW_OK;
 }
+
+bool yw_json_array_has(const json_t *list, const char *s)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v)
+    {
+        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+            return true;
+    }
+    return false;
+}

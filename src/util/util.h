@@ -145,6 +145,8 @@ int yw_file_create(const char *path, int mode, const void *p, size_t n,
  * ("fields[2].colour"). */
 int yw_json_only_members(const json_t *obj, const char *const *allowed, const char *prefix,
                          struct yw_err *err) YW_MUST_USE;
+/* True when the array list holds the string s. */
+bool yw_json_array_has(const json_t *list, const char *s);
 
 /* ---- IP allow lists (net.c) ------------------------------------------------
  * Comma-separated IPv4/IPv6 addresses and CIDR blocks ("10.0.0.0/8,::1"). */
