@@ -135,13 +135,8 @@ static int masks_of(const struct yw__grant *g, const json_t *doc, const json_t *
                     mask = json_string_value(json_object_get(f, "mask"));
             }
         }
-        size_t j;
-        json_t *cleared;
-        json_array_foreach(g->clear_masks, j, cleared)
-        {
-            if (strcmp(json_string_value(cleared), column) == 0)
-                mask = "keep";
-        }
+        if (yw_json_array_has(g->clear_masks, column))
+            mask = "keep";
         json_object_set_new(*masks, column, json_string(mask ? mask : "redact"));
     }
     return json_object_size(*masks) ? YW_OK
