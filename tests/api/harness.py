@@ -155,6 +155,29 @@ class Node:
         status, headers, data = self.request("GET", path)
         return status, json.loads(data) if data else None
 
+    def sign_in(self, login, password):
+        """Signs in; returns (cookie, csrf) for call()."""
+        status, headers, data = self.request(
+            "POST", "/v1/auth/login", body=json.dumps({"login": login, "password": password}).encode(),
+            headers={"Content-Type": "application/json"})
+        assert status == 200, data
+        return headers["set-cookie"].split(";")[0], json.loads(data)["csrf_token"]
+
+    def call(self, method, path, body=None, session=None, token=None):
+        """A JSON request as a signed-in person (session from sign_in) or a system
+        (an API key token); POST and PUT without a body send {}. Returns (status, JSON)."""
+        headers = {}
+        if session is not None:
+            headers["Cookie"], headers["X-CSRF-Token"] = session
+        if token is not None:
+            headers["Authorization"] = "Bearer " + token
+        data = None
+        if body is not None or method in ("POST", "PUT"):
+            headers["Content-Type"] = "application/json"
+            data = json.dumps(body if body is not None else {}).encode()
+        status, _, answer = self.request(method, path, body=data, headers=headers)
+        return status, json.loads(answer) if answer else None
+
     def raw(self, payload, read_timeout=10):
         """Sends raw bytes; returns everything the server answers until it closes or goes quiet."""
         host, port = self.host_port

@@ -137,28 +137,11 @@ class CatalogNode(harness.unittest.TestCase):
 
     @classmethod
     def sign_in(cls, login):
-        status, headers, data = cls.node.request(
-            "POST", "/v1/auth/login", body=json.dumps({"login": login, "password": PASSWORD}).encode(),
-            headers={"Content-Type": "application/json"})
-        assert status == 200, data
-        return headers["set-cookie"].split(";")[0], json.loads(data)["csrf_token"]
+        return cls.node.sign_in(login, PASSWORD)
 
     @classmethod
     def call_as(cls, who, method, path, body=None):
-        headers = {}
-        if who is not None:
-            cookie, csrf = cls.sessions[who]
-            headers["Cookie"] = cookie
-            headers["X-CSRF-Token"] = csrf
-        data = None
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-            data = json.dumps(body).encode()
-        elif method in ("POST", "PUT"):
-            headers["Content-Type"] = "application/json"
-            data = b"{}"
-        status, _, answer = cls.node.request(method, path, body=data, headers=headers)
-        return status, json.loads(answer) if answer else None
+        return cls.node.call(method, path, body, session=cls.sessions[who] if who else None)
 
     def call(self, who, method, path, body=None):
         return self.call_as(who, method, path, body)

@@ -137,13 +137,7 @@ class Sandbox(harness.unittest.TestCase):
 
     @classmethod
     def call_as(cls, key, method, path, body=None):
-        headers = {"Authorization": "Bearer " + cls.keys[key][0]}
-        data = None
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-            data = json.dumps(body).encode()
-        status, _, answer = cls.node.request(method, path, body=data, headers=headers)
-        return status, json.loads(answer) if answer else None
+        return cls.node.call(method, path, body, token=cls.keys[key][0])
 
     @classmethod
     def apply(cls, key, code, fields, kind="sandbox", **conditions):
