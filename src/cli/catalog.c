@@ -31,17 +31,18 @@ static int import(struct yw_ctx *ctx, const char *file, bool elements, bool publ
     struct yw_catalog cat;
     struct yw_err err = {0};
     json_t *errors = NULL;
-    char *data = NULL, actor[96];
+    const char *data = NULL;
+    char actor[96];
     size_t n = 0, count = 0;
     int rc;
 
-    if (yw_file_read(file, IMPORT_MAX, &data, &n, &err) < 0)
+    if (yw_file_map(file, IMPORT_MAX, &data, &n, &err) < 0)
         return yw_cli_fail(&err);
     yw_node_catalog(ctx, &cat);
     yw_cli_actor(actor);
     rc = elements ? yw_catalog_import_elements(&cat, data, n, actor, &count, &errors, &err)
                   : yw_catalog_import(&cat, data, n, publish, actor, &count, &errors, &err);
-    free(data);
+    yw_file_unmap(data, n);
     if (rc < 0)
         return errors ? yw_cli_fail_lines(file, errors, &err) : yw_cli_fail(&err);
     printf("已导入 %zu 个%s / imported %zu %s\n", count, elements ? "数据元" : "资源", count,

@@ -25,16 +25,17 @@ static int load(struct yw_ctx *ctx, const char *code, const char *file, const ch
 {
     struct yw_err err = {0};
     json_t *errors = NULL;
-    char *data = NULL, actor[96];
+    const char *data = NULL;
+    char actor[96];
     size_t n = 0, count = 0;
 
-    if (yw_file_read(file, LOAD_MAX, &data, &n, &err) < 0)
+    if (yw_file_map(file, LOAD_MAX, &data, &n, &err) < 0)
         return yw_cli_fail(&err);
     yw_cli_actor(actor);
     int rc = yw_exchange_load(ctx->exchange, NULL, yw_str_c(code),
                               strcmp(format, "csv") == 0 ? YW_RECORDS_CSV : YW_RECORDS_JSONL, data,
                               n, actor, &count, &errors, &err);
-    free(data);
+    yw_file_unmap(data, n);
     if (rc < 0)
         return errors ? yw_cli_fail_lines(file, errors, &err) : yw_cli_fail(&err);
     printf("已载入 %zu 条记录 / loaded %zu records into %s\n", count, count, code);

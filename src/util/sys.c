@@ -1,6 +1,9 @@
 /* Time, files and the JSON log. */
 #include "util.h"
 
+#include <sys/mman.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
@@ -66,6 +69,44 @@ out:
     close(fd);
     yw_buf_free(&b);
     return rc;
+}
+
+int yw_file_map(const char *path, size_t max, const char **out, size_t *out_len, struct yw_err *err)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    *out = NULL;
+    *out_len = 0;
+    if (fd < 0)
+        return yw_err_set(err, errno == ENOENT ? YW_ENOTFOUND : YW_EIO, NULL, "cannot open %s: %s",
+                          path, strerror(errno));
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return yw_err_set(err, YW_EIO, NULL, "%s is not a regular file", path);
+    }
+    if ((uint64_t)st.st_size > max) {
+        close(fd);
+        return yw_err_set(err, YW_ETOOBIG, NULL, "%s is larger than %zu bytes", path, max);
+    }
+    if (st.st_size == 0) {
+        close(fd);
+        *out = "";
+        return YW_OK;
+    }
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED)
+        return yw_err_set(err, YW_EIO, NULL, "cannot map %s: %s", path, strerror(errno));
+    (void)madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+    *out = m;
+    *out_len = (size_t)st.st_size;
+    return YW_OK;
+}
+
+void yw_file_unmap(const char *data, size_t n)
+{
+    if (data != NULL && n > 0)
+        munmap((void *)data, n);
 }
 
 int yw_file_create(const char *path, int mode, const void *p, size_t n, struct yw_err *err)

@@ -134,6 +134,12 @@ void yw_time_rfc3339(int64_t ms, char out[32]);
  * caller frees. */
 int yw_file_read(const char *path, size_t max, char **out, size_t *out_len,
                  struct yw_err *err) YW_MUST_USE;
+/* Maps a whole file of at most max bytes read-only, for reading large input
+ * front to back without copying it into memory (the page cache streams it);
+ * release with yw_file_unmap(*out, *out_len). An empty file gives "", 0. */
+int yw_file_map(const char *path, size_t max, const char **out, size_t *out_len,
+                struct yw_err *err) YW_MUST_USE;
+void yw_file_unmap(const char *data, size_t n);
 /* Creates path exclusively (fails with YW_ECONFLICT if it exists) with the
  * given mode, writes the bytes and fsyncs. On failure nothing is left behind. */
 int yw_file_create(const char *path, int mode, const void *p, size_t n,
