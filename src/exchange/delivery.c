@@ -18,6 +18,7 @@ struct delivery {
     void *cls;
     char grant[YW__ID_SIZE];
     char code[65];
+    char id_element[33]; /* the data element of identity numbers */
     int64_t day, found;
     json_t *body;     /* the answer without its ledger index */
     json_t *subjects; /* keyed hashes, for the subject index */
@@ -145,8 +146,9 @@ static int masks_of(const struct yw__grant *g, const json_t *doc, const json_t *
 
 /* The record masked field by field; identity numbers of its subjects are
  * hashed into subjects. */
-static int mask_record(struct yw_exchange *ex, const json_t *doc, const json_t *masks,
-                       const json_t *record, json_t *subjects, json_t **out, struct yw_err *err)
+static int mask_record(struct yw_exchange *ex, const char *id_element, const json_t *doc,
+                       const json_t *masks, const json_t *record, json_t *subjects, json_t **out,
+                       struct yw_err *err)
 {
     struct yw_mask_key key = {ex->cfg.catalog.profile, ex->pseudonym_key,
                               sizeof(ex->pseudonym_key)};
@@ -181,8 +183,7 @@ static int mask_record(struct yw_exchange *ex, const json_t *doc, const json_t *
         const char *element = json_string_value(json_object_get(f, "element"));
         const char *value = json_string_value(
             json_object_get(record, json_string_value(json_object_get(f, "column"))));
-        if (rc == YW_OK && element && value && ex->id_element[0] &&
-            strcmp(element, ex->id_element) == 0) {
+        if (rc == YW_OK && element && value && id_element[0] && strcmp(element, id_element) == 0) {
             char hash[65];
             yw__subject_hash(ex, yw_str_c(value), hash);
             json_array_append_new(subjects, json_string(hash));
@@ -210,7 +211,7 @@ static int read_records(struct delivery *d, struct yw_txn *txn, const json_t *do
     const char *code = json_string_value(json_object_get(doc, "code"));
     json_array_foreach(rc == YW_OK ? keys : NULL, i, k)
     {
-        if ((rc = yw__record_key(doc, k, d->ex->id_element, &key, err)) < 0)
+        if ((rc = yw__record_key(doc, k, d->id_element, &key, err)) < 0)
             break;
         (void)yw_stmt_reset(st);
         yw_stmt_bind_text(st, 1, code, strlen(code));
@@ -224,8 +225,9 @@ static int read_records(struct delivery *d, struct yw_txn *txn, const json_t *do
         }
         struct yw_str data = yw_stmt_column_text(st, 0);
         json_t *record = json_loadb(data.p, data.n, 0, NULL), *masked = NULL;
-        rc = record ? mask_record(d->ex, doc, masks, record, d->subjects, &masked, err)
-                    : yw_err_set(err, YW_EINTERNAL, NULL, "stored record is not JSON");
+        rc = record
+                 ? mask_record(d->ex, d->id_element, doc, masks, record, d->subjects, &masked, err)
+                 : yw_err_set(err, YW_EINTERNAL, NULL, "stored record is not JSON");
         json_decref(record);
         if (rc < 0) {
             json_decref(masked);
@@ -299,18 +301,8 @@ int yw_exchange_deliver(struct yw_exchange *ex, const struct yw_delivery_request
     reserved = true;
     (void)yw_copy(d->grant, sizeof(d->grant), g.id);
     (void)yw_copy(d->code, sizeof(d->code), g.code);
-    if (!ex->id_element[0]) { /* learnt once; an element registered later is found then */
-        struct yw_stmt *st = NULL;
-        if (yw_txn_prepare(txn, "SELECT id FROM yw_catalog_elements WHERE name = '公民身份号码'",
-                           &st, &err) == YW_OK &&
-            yw_stmt_step(st, &err) == 1) {
-            struct yw_str id = yw_stmt_column_text(st, 0);
-            pthread_mutex_lock(&ex->lock);
-            (void)yw_fmt(ex->id_element, sizeof(ex->id_element), "%.*s", (int)id.n, id.p);
-            pthread_mutex_unlock(&ex->lock);
-        }
-        yw_stmt_finalize(&st);
-    }
+    if ((rc = yw__id_element(ex, txn, d->id_element, &err)) < 0)
+        goto fail;
     yw_store_rollback(&txn);
     if ((rc = yw__published_doc(ex, yw_str_c(code), g.version, &doc, &err)) < 0 ||
         (rc = yw__published_doc(ex, yw_str_c(code), g.current_version, &current, &err)) < 0 ||

@@ -143,6 +143,11 @@ int yw__published_doc(struct yw_exchange *ex, struct yw_str code, int64_t versio
 /* A new random identifier "<prefix>-<16 hex>". */
 int yw__new_id(const char *prefix, char out[YW__ID_SIZE], struct yw_err *err) YW_MUST_USE;
 
+/* The identifier of the data element of identity numbers (公民身份号码)
+ * into out ("" when none is registered), cached once found. */
+int yw__id_element(struct yw_exchange *ex, struct yw_txn *txn, char out[33],
+                   struct yw_err *err) YW_MUST_USE;
+
 /* The record key of values (object column → value) for the document's key
  * fields, joined by U+001F, identity numbers (fields carrying id_element)
  * with an upper-case X; YW_EINVAL naming the missing key field. */

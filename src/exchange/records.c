@@ -133,7 +133,7 @@ static int check_value(const json_t *field, const char *value, const char *id_el
 
 /* Builds the stored record from values (object column → string), checked.
  * *record is new. */
-static int build_record(struct yw_exchange *ex, const json_t *doc, const json_t *values,
+static int build_record(const char *id_element, const json_t *doc, const json_t *values,
                         json_t **record, struct yw_err *err)
 {
     const char *key;
@@ -169,7 +169,7 @@ static int build_record(struct yw_exchange *ex, const json_t *doc, const json_t 
                               "%s 须为文本、数字或布尔值 / %s must be text, a "
                               "number or a boolean",
                               key, key);
-        int rc = check_value(field, text, ex->id_element, id, &norm, err);
+        int rc = check_value(field, text, id_element, id, &norm, err);
         if (rc < 0)
             return rc;
         json_object_set_new(*record, key, json_string(norm));
@@ -185,18 +185,21 @@ static int may_load(const struct yw_principal *who, const json_t *doc, struct yw
     return who == NULL ? YW_OK : yw_policy_decide(who, "exchange.load", &object, err);
 }
 
-/* The data element of identity numbers, looked up once. */
-static int find_id_element(struct yw_exchange *ex, struct yw_txn *txn, struct yw_err *err)
+int yw__id_element(struct yw_exchange *ex, struct yw_txn *txn, char out[33], struct yw_err *err)
 {
     struct yw_stmt *st = NULL;
-    if (ex->id_element[0])
+    pthread_mutex_lock(&ex->lock);
+    (void)yw_copy(out, 33, ex->id_element);
+    pthread_mutex_unlock(&ex->lock);
+    if (out[0])
         return YW_OK;
     int rc = yw_txn_prepare(txn, "SELECT id FROM yw_catalog_elements WHERE name = '公民身份号码'",
                             &st, err);
     if (rc == YW_OK && (rc = yw_stmt_step(st, err)) == 1) {
         struct yw_str id = yw_stmt_column_text(st, 0);
+        (void)yw_fmt(out, 33, "%.*s", (int)id.n, id.p);
         pthread_mutex_lock(&ex->lock);
-        (void)yw_fmt(ex->id_element, sizeof(ex->id_element), "%.*s", (int)id.n, id.p);
+        (void)yw_copy(ex->id_element, sizeof(ex->id_element), out);
         pthread_mutex_unlock(&ex->lock);
     }
     yw_stmt_finalize(&st);
@@ -207,6 +210,7 @@ static int find_id_element(struct yw_exchange *ex, struct yw_txn *txn, struct yw
 
 struct loader {
     struct yw_exchange *ex;
+    char id_element[33];
     const json_t *doc;
     struct yw_txn *txn;
     struct yw_str code;
@@ -296,9 +300,9 @@ static int load_one(struct loader *l, long line, const json_t *values, struct yw
 {
     json_t *record = NULL;
     struct yw_err e = {0};
-    int rc = build_record(l->ex, l->doc, values, &record, &e);
+    int rc = build_record(l->id_element, l->doc, values, &record, &e);
     if (rc == YW_OK)
-        rc = yw__record_key(l->doc, record, l->ex->id_element, &l->key, &e);
+        rc = yw__record_key(l->doc, record, l->id_element, &l->key, &e);
     yw_buf_reset(&l->data);
     if (rc == YW_OK && yw_ledger_canonical(record, &l->data) < 0)
         rc = yw_err_set(&e, YW_ETOOBIG, NULL, "记录过大 / the record is too large");
@@ -411,7 +415,7 @@ int yw_exchange_load(struct yw_exchange *ex, const struct yw_principal *who, str
     l.doc = doc;
     l.code = code;
     if ((rc = yw_store_begin(ex->cfg.catalog.store, YW_TXN_WRITE, &txn, err)) < 0 ||
-        (rc = find_id_element(ex, txn, err)) < 0)
+        (rc = yw__id_element(ex, txn, l.id_element, err)) < 0)
         goto out;
     l.txn = txn;
     rc = format == YW_RECORDS_CSV ? load_csv(&l, data, n, err) : load_jsonl(&l, data, n, err);
@@ -454,7 +458,7 @@ static int change_one(struct yw_exchange *ex, const struct yw_principal *who, st
     struct yw_stmt *st = NULL;
     struct yw_buf key, data;
     json_t *doc = NULL, *built = NULL;
-    char now[32];
+    char now[32], id_element[33];
     uint64_t index;
     int rc;
 
@@ -468,9 +472,9 @@ static int change_one(struct yw_exchange *ex, const struct yw_principal *who, st
     if ((rc = yw__published_doc(ex, code, 0, &doc, err)) < 0 ||
         (rc = may_load(who, doc, err)) < 0 ||
         (rc = yw_store_begin(ex->cfg.catalog.store, YW_TXN_WRITE, &txn, err)) < 0 ||
-        (rc = find_id_element(ex, txn, err)) < 0 ||
-        (rc = build_record(ex, doc, record ? record : key_values, &built, err)) < 0 ||
-        (rc = yw__record_key(doc, built, ex->id_element, &key, err)) < 0)
+        (rc = yw__id_element(ex, txn, id_element, err)) < 0 ||
+        (rc = build_record(id_element, doc, record ? record : key_values, &built, err)) < 0 ||
+        (rc = yw__record_key(doc, built, id_element, &key, err)) < 0)
         goto out;
     if (record && (rc = yw_ledger_canonical(built, &data)) < 0) {
         rc = yw_err_set(err, rc, NULL, "记录过大 / the record is too large");
