@@ -136,7 +136,8 @@ int yw__count_replay(struct yw_exchange *ex, uint64_t index, struct yw_str entry
 
 /* The resource's document (a new reference): version 0 the current one,
  * which must be published or deprecated; another version must have been
- * published. Published versions are cached (they never change). */
+ * published. Published versions are cached (they never change) and shared
+ * between threads: read the document, never modify it. */
 int yw__published_doc(struct yw_exchange *ex, struct yw_str code, int64_t version, json_t **doc,
                       struct yw_err *err) YW_MUST_USE;
 
