@@ -180,18 +180,78 @@ static long error_line(const struct yw_err *e, json_t *lines)
     return (long)json_integer_value(json_array_get(lines, 0));
 }
 
-/* Reads the CSV into bodies: [{"body": {...}, "lines": [n, …]}]. */
-static int parse(const char *csv, size_t n, json_t *bodies, json_t *errors, struct yw_err *err)
+/* An import in progress: each resource is checked, and written while the
+ * file has had no error, as soon as its last row is read, so memory holds
+ * one resource at a time. Any error means rollback: nothing is written. */
+struct importer {
+    const struct yw_catalog *cat;
+    struct yw_txn *txn;
+    bool publish;
+    const char *actor;
+    json_t *errors;
+    json_t *written; /* [{code, digest}] */
+    size_t resources;
+};
+
+/* The resource collected in current ({"body", "lines"}), complete. */
+static int finish(struct importer *imp, json_t *current, struct yw_err *err)
+{
+    json_t *body = json_object_get(current, "body"), *lines = json_object_get(current, "lines"),
+           *doc = NULL;
+    const char *provider = json_string_value(json_object_get(body, "provider"));
+    const char *code = json_string_value(json_object_get(body, "code"));
+    long first = (long)json_integer_value(json_array_get(lines, 0));
+    char digest[2 * YW_HASH_SIZE + 1];
+    struct yw_err e = {0};
+    int rc;
+
+    imp->resources++;
+    if (!provider[0]) {
+        line_error(imp->errors, first, "提供方代码", "提供方代码不能为空 / 提供方代码 is required");
+        return YW_OK;
+    }
+    if ((rc = yw__resource_prepare(imp->txn, imp->cat, body, provider, &doc, &e)) < 0) {
+        if (rc == YW_EDB || rc == YW_EBUSY || rc == YW_ENOMEM) {
+            *err = e;
+            return rc;
+        }
+        add_error(imp->errors, error_line(&e, lines), &e);
+        return YW_OK;
+    }
+    if ((rc = yw__resource_exists(imp->txn, code, &e)) != 0) {
+        json_decref(doc);
+        if (rc < 0) {
+            *err = e;
+            return rc;
+        }
+        line_error(imp->errors, first, "资源代码", "资源代码已被使用 / the resource code is taken");
+        return YW_OK;
+    }
+    if (json_array_size(imp->errors) == 0) {
+        if ((rc = yw__resource_insert(imp->txn, imp->cat, doc, imp->publish, imp->actor, err)) ==
+                YW_OK &&
+            (rc = yw__resource_digest(imp->cat, doc, digest, err)) == YW_OK)
+            json_array_append_new(
+                imp->written,
+                json_pack("{s:O, s:s}", "code", json_object_get(doc, "code"), "digest", digest));
+    }
+    json_decref(doc);
+    return rc;
+}
+
+/* Reads the CSV, handing each complete resource to finish(). */
+static int parse(struct importer *imp, const char *csv, size_t n, struct yw_err *err)
 {
     struct yw_csv r;
     struct yw_str f[YW_CSV_MAX_FIELDS];
     size_t n_fields;
+    json_t *errors = imp->errors;
     json_t *current = NULL, *seen = json_object(); /* codes met: a hash set */
     int rc;
 
     yw_csv_init(&r, csv, n);
     while ((rc = yw_csv_next(&r, f, &n_fields, err)) == 1) {
-        if (r.line == 1 || (json_array_size(bodies) == 0 && current == NULL && r.line <= 1)) {
+        if (r.line == 1) {
             if (check_header(f, n_fields, headers, N_COLS, errors) < 0)
                 break;
             continue;
@@ -228,8 +288,10 @@ static int parse(const char *csv, size_t n, json_t *bodies, json_t *errors, stru
                 continue;
             }
             json_object_set_new(seen, code, json_true());
+            if (current != NULL && (rc = finish(imp, current, err)) < 0)
+                break;
+            json_decref(current);
             current = json_pack("{s:o, s:[]}", "body", resource_of(f), "lines");
-            json_array_append_new(bodies, current);
         }
         json_t *field = field_of(f, r.line, errors);
         if (field == NULL)
@@ -237,13 +299,16 @@ static int parse(const char *csv, size_t n, json_t *bodies, json_t *errors, stru
         json_array_append_new(json_object_get(json_object_get(current, "body"), "fields"), field);
         json_array_append_new(json_object_get(current, "lines"), json_integer(r.line));
     }
-    if (rc < 0) {
-        add_error(errors, r.line ? r.line : 1, err);
+    if (rc == 0 && current != NULL)
+        rc = finish(imp, current, err);
+    else if (rc < 0 && rc != YW_EDB && rc != YW_EBUSY && rc != YW_ENOMEM) {
+        add_error(errors, r.line ? r.line : 1, err); /* the CSV itself is malformed */
         rc = YW_OK;
     }
+    json_decref(current);
     yw_csv_free(&r);
     json_decref(seen);
-    return rc;
+    return rc < 0 ? rc : YW_OK;
 }
 
 /* Ledger entries of an import: one per IMPORT_ENTRY_CHUNK resources, naming
@@ -271,85 +336,32 @@ static int record_import(const struct yw_catalog *cat, const char *actor, json_t
 int yw_catalog_import(const struct yw_catalog *cat, const char *csv, size_t n, bool publish,
                       const char *actor, size_t *count, json_t **errors_out, struct yw_err *err)
 {
-    json_t *bodies = json_array(), *errors = json_array(), *written = json_array();
-    struct yw_txn *txn = NULL;
-    size_t i;
-    json_t *b;
+    struct importer imp = {cat, NULL, publish, actor, json_array(), json_array(), 0};
     int rc;
 
     *count = 0;
     *errors_out = NULL;
-    if ((rc = parse(csv, n, bodies, errors, err)) < 0)
+    if ((rc = yw_store_begin(cat->store, YW_TXN_WRITE, &imp.txn, err)) < 0 ||
+        (rc = parse(&imp, csv, n, err)) < 0)
         goto out;
-    if ((rc = yw_store_begin(cat->store, YW_TXN_WRITE, &txn, err)) < 0)
-        goto out;
-    /* Check everything first, so that a bad row is reported without a failed
-     * statement ending the transaction; write only when all is well. */
-    json_t *docs = json_array();
-    json_array_foreach(bodies, i, b)
-    {
-        json_t *body = json_object_get(b, "body"), *doc = NULL;
-        const char *provider = json_string_value(json_object_get(body, "provider"));
-        const char *code = json_string_value(json_object_get(body, "code"));
-        long first = (long)json_integer_value(json_array_get(json_object_get(b, "lines"), 0));
-        struct yw_err e = {0};
-        if (!provider[0]) {
-            line_error(errors, first, "提供方代码", "提供方代码不能为空 / 提供方代码 is required");
-            continue;
-        }
-        if ((rc = yw__resource_prepare(txn, cat, body, provider, &doc, &e)) < 0) {
-            if (rc == YW_EDB || rc == YW_EBUSY || rc == YW_ENOMEM) {
-                *err = e;
-                json_decref(docs);
-                goto out;
-            }
-            add_error(errors, error_line(&e, json_object_get(b, "lines")), &e);
-            continue;
-        }
-        if ((rc = yw__resource_exists(txn, code, &e)) != 0) {
-            json_decref(doc);
-            if (rc < 0) {
-                *err = e;
-                json_decref(docs);
-                goto out;
-            }
-            line_error(errors, first, "资源代码", "资源代码已被使用 / the resource code is taken");
-            continue;
-        }
-        json_array_append_new(docs, doc);
-    }
-    rc = YW_OK;
-    if (json_array_size(errors) == 0 && json_array_size(bodies) == 0)
-        line_error(errors, 1, "", "文件中没有资源 / the file holds no resources");
-    json_array_foreach(json_array_size(errors) ? NULL : docs, i, b)
-    {
-        char digest[2 * YW_HASH_SIZE + 1];
-        if ((rc = yw__resource_insert(txn, cat, b, publish, actor, err)) < 0 ||
-            (rc = yw__resource_digest(cat, b, digest, err)) < 0)
-            break;
-        json_array_append_new(
-            written, json_pack("{s:O, s:s}", "code", json_object_get(b, "code"), "digest", digest));
-    }
-    json_decref(docs);
-    if (rc < 0)
-        goto out;
-    if (json_array_size(errors)) {
-        *errors_out = json_incref(errors);
+    if (json_array_size(imp.errors) == 0 && imp.resources == 0)
+        line_error(imp.errors, 1, "", "文件中没有资源 / the file holds no resources");
+    if (json_array_size(imp.errors)) {
+        *errors_out = json_incref(imp.errors);
         rc = yw_err_set(err, YW_EINVAL, NULL,
                         "导入文件有 %zu 处错误，未写入任何内容 / %zu errors in the file: nothing "
                         "was written",
-                        json_array_size(errors), json_array_size(errors));
+                        json_array_size(imp.errors), json_array_size(imp.errors));
         goto out;
     }
-    if ((rc = yw_store_commit(&txn, err)) < 0 ||
-        (rc = record_import(cat, actor, written, publish, err)) < 0)
+    if ((rc = yw_store_commit(&imp.txn, err)) < 0 ||
+        (rc = record_import(cat, actor, imp.written, publish, err)) < 0)
         goto out;
-    *count = json_array_size(written);
+    *count = json_array_size(imp.written);
 out:
-    yw_store_rollback(&txn);
-    json_decref(bodies);
-    json_decref(errors);
-    json_decref(written);
+    yw_store_rollback(&imp.txn);
+    json_decref(imp.errors);
+    json_decref(imp.written);
     return rc;
 }
 
