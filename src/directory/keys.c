@@ -210,7 +210,9 @@ int yw_key_authenticate(struct yw_store *store, struct yw_str token, const char 
     memcpy(id, token.p, (size_t)(dot - token.p));
     id[dot - token.p] = '\0';
     secret_digest((struct yw_str){dot + 1, token.n - (size_t)(dot - token.p) - 1}, digest);
-    if ((rc = yw_store_begin(store, YW_TXN_WRITE, &txn, err)) < 0 ||
+    /* A read: every request of a system comes here; the write below happens
+     * at most once a minute, in its own transaction. */
+    if ((rc = yw_store_begin(store, YW_TXN_READ, &txn, err)) < 0 ||
         (rc = yw_txn_prepare(txn,
                              "SELECT secret_hash, status, org, roles, COALESCE(allow_ips, ''), "
                              "COALESCE(last_used_ms, 0) FROM yw_api_keys WHERE id = ?",
@@ -247,17 +249,23 @@ int yw_key_authenticate(struct yw_store *store, struct yw_str token, const char 
     yw_stmt_finalize(&st);
     if ((rc = yw__load_powers(txn, who, err)) < 0)
         goto out;
+    yw_store_rollback(&txn);
     if (now_ms - last > 60000) {
-        if ((rc = yw_txn_prepare(txn, "UPDATE yw_api_keys SET last_used_ms = ? WHERE id = ?", &st,
-                                 err)) < 0)
+        if ((rc = yw_store_begin(store, YW_TXN_WRITE, &txn, err)) < 0 ||
+            (rc = yw_txn_prepare(txn,
+                                 "UPDATE yw_api_keys SET last_used_ms = ? WHERE id = ? AND "
+                                 "COALESCE(last_used_ms, 0) < ?",
+                                 &st, err)) < 0)
             goto out;
         yw_stmt_bind_int64(st, 1, now_ms);
         yw_stmt_bind_text(st, 2, id, strlen(id));
+        yw_stmt_bind_int64(st, 3, now_ms - 60000);
         if ((rc = yw_stmt_step(st, err)) < 0)
             goto out;
         yw_stmt_finalize(&st);
+        rc = yw_store_commit(&txn, err);
     }
-    rc = yw_store_commit(&txn, err);
+    rc = rc < 0 ? rc : YW_OK;
 out:
     yw_stmt_finalize(&st);
     yw_store_rollback(&txn);

@@ -9,7 +9,7 @@
  * ledger entry to the group committer; the answer leaves only once that entry
  * is durable, and carries its index. Counts are never written per request:
  * they become durable with the ledger entry, a snapshot of them is written
- * every second, and at start-up the entries after the snapshot are replayed,
+ * four times a second, and at start-up the entries after the snapshot are replayed,
  * so a use is neither lost nor counted twice across a crash (kill -9).
  *
  * One yw_exchange per process serving the node; counts are exact within it

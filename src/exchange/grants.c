@@ -220,10 +220,12 @@ static void parse_conditions(struct yw__grant *g)
     g->epsilon_micro = json_integer_value(json_object_get(c, "epsilon_milli")) * 1000;
 }
 
+/* The grant and its resource's state: status and current version. */
 #define GRANT_COLUMNS                                                                              \
-    "id, application, consumer, key_id, provider, code, kind, status, version, conditions, "       \
-    "COALESCE((SELECT r.status FROM yw_catalog_resources r WHERE r.code = "                        \
-    "yw_exchange_grants.code), '')"
+    "g.id, g.application, g.consumer, g.key_id, g.provider, g.code, g.kind, g.status, g.version, " \
+    "g.conditions, COALESCE(r.status, ''), COALESCE(r.version, g.version) FROM "                   \
+    "yw_exchange_grants "                                                                          \
+    "g LEFT JOIN yw_catalog_resources r ON r.code = g.code"
 
 static int read_grant(struct yw_stmt *st, struct yw__grant *g, struct yw_err *err)
 {
@@ -257,11 +259,12 @@ int yw__grant_for(struct yw_txn *txn, const char *key_id, const char *code, cons
                   struct yw__grant *out, struct yw_err *err)
 {
     struct yw_stmt *st = NULL;
-    int rc = yw_txn_prepare(txn,
-                            "SELECT " GRANT_COLUMNS " FROM yw_exchange_grants WHERE key_id = ? AND "
-                            "code = ? AND kind = ? ORDER BY CASE status WHEN 'active' THEN 0 WHEN "
-                            "'suspended' THEN 1 ELSE 2 END, created_at DESC LIMIT 1",
-                            &st, err);
+    int rc =
+        yw_txn_prepare(txn,
+                       "SELECT " GRANT_COLUMNS " WHERE g.key_id = ? AND g.code = ? AND g.kind = ? "
+                       "ORDER BY CASE g.status WHEN 'active' THEN 0 WHEN "
+                       "'suspended' THEN 1 ELSE 2 END, g.created_at DESC LIMIT 1",
+                       &st, err);
     memset(out, 0, sizeof(*out));
     if (rc < 0)
         return rc;
@@ -280,8 +283,7 @@ int yw__grant_for(struct yw_txn *txn, const char *key_id, const char *code, cons
 int yw__grant_load(struct yw_txn *txn, const char *id, struct yw__grant *out, struct yw_err *err)
 {
     struct yw_stmt *st = NULL;
-    int rc = yw_txn_prepare(txn, "SELECT " GRANT_COLUMNS " FROM yw_exchange_grants WHERE id = ?",
-                            &st, err);
+    int rc = yw_txn_prepare(txn, "SELECT " GRANT_COLUMNS " WHERE g.id = ?", &st, err);
     memset(out, 0, sizeof(*out));
     if (rc < 0)
         return rc;
@@ -360,8 +362,8 @@ int yw_exchange_grants(struct yw_exchange *ex, const struct yw_principal *who, j
     *out = NULL;
     if ((rc = yw_store_begin(ex->cfg.catalog.store, YW_TXN_READ, &txn, err)) < 0 ||
         (rc = yw_txn_prepare(txn,
-                             "SELECT " GRANT_COLUMNS " FROM yw_exchange_grants WHERE ? = 1 OR "
-                             "consumer = ? OR provider = ? ORDER BY created_at DESC, id",
+                             "SELECT " GRANT_COLUMNS " WHERE ? = 1 OR g.consumer = ? OR "
+                             "g.provider = ? ORDER BY g.created_at DESC, g.id",
                              &st, err)) < 0)
         goto out;
     yw_stmt_bind_int64(st, 1, all);

@@ -10,7 +10,10 @@
 #include "policy/policy.h"
 #include "store/store.h"
 
-#define SNAPSHOT_MS 1000 /* how often the counts and subjects are written */
+/* How often the counts and subjects are written: often enough that each
+ * write is short (it holds the database's write lock, which the ledger's
+ * committer also needs). */
+#define SNAPSHOT_MS 250
 
 /* ---- counts ---------------------------------------------------------------------- */
 
@@ -263,7 +266,9 @@ static void *writer_main(void *arg)
     while (!ex->stopping) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += SNAPSHOT_MS / 1000;
+        until.tv_nsec += (long)SNAPSHOT_MS * 1000000L;
+        until.tv_sec += until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
         pthread_cond_timedwait(&ex->wake, &ex->lock, &until);
         if (ex->stopping)
             break;

@@ -9,9 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Statements compiled once per connection and kept for the next use of the
+ * same SQL text: the hot paths run the same few statements all the time, and
+ * compiling them is a large share of their cost. */
+#define STMT_CACHE 48
+
 struct yw__conn {
     sqlite3 *db;
-    bool read_only; /* the open transaction is YW_TXN_READ */
+    bool read_only;                  /* the open transaction is YW_TXN_READ */
+    sqlite3_stmt *cache[STMT_CACHE]; /* idle, reset, bindings cleared */
+    size_t n_cache;
 };
 
 enum { ST_READY, ST_ROW, ST_DONE };
@@ -49,16 +56,56 @@ static int sq_error(sqlite3 *db, int rc, struct yw_err *err)
     return yw_err_set(err, code, NULL, "%s", db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 }
 
-static int sq_exec_plain(sqlite3 *db, const char *sql, struct yw_err *err)
+/* A compiled statement for sql: from the cache, or compiled now. */
+static int sq_compile(struct yw__conn *conn, const char *sql, sqlite3_stmt **out, const char **tail)
 {
-    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? YW_OK : sq_error(db, rc, err);
+    for (size_t i = 0; i < conn->n_cache; i++)
+        if (strcmp(sqlite3_sql(conn->cache[i]), sql) == 0) {
+            *out = conn->cache[i];
+            conn->cache[i] = conn->cache[--conn->n_cache];
+            if (tail)
+                *tail = NULL;
+            return SQLITE_OK;
+        }
+    return sqlite3_prepare_v3(conn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, tail);
+}
+
+/* Gives a statement back: kept for its next use, or finalized when the cache
+ * is full. */
+static void sq_release(struct yw__conn *conn, sqlite3_stmt *stmt)
+{
+    if (stmt == NULL)
+        return;
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    if (conn->n_cache == STMT_CACHE) {
+        sqlite3_finalize(conn->cache[0]); /* the oldest goes */
+        memmove(conn->cache, conn->cache + 1, (STMT_CACHE - 1) * sizeof(conn->cache[0]));
+        conn->n_cache--;
+    }
+    conn->cache[conn->n_cache++] = stmt;
+}
+
+/* Runs one statement without parameters and results (BEGIN, COMMIT …). */
+static int sq_exec_plain(struct yw__conn *conn, const char *sql, struct yw_err *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc = sq_compile(conn, sql, &stmt, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(stmt);
+        rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+    }
+    int result = rc == SQLITE_OK ? YW_OK : sq_error(conn->db, rc, err);
+    sq_release(conn, stmt);
+    return result;
 }
 
 static void sq_disconnect(struct yw__conn *conn)
 {
     if (conn == NULL)
         return;
+    for (size_t i = 0; i < conn->n_cache; i++)
+        sqlite3_finalize(conn->cache[i]);
     sqlite3_close_v2(conn->db);
     free(conn);
 }
@@ -108,7 +155,9 @@ static int sq_connect(const char *path, struct yw__conn **out, struct yw_err *er
         goto out;
     }
     /* FULL: a commit is on disk when COMMIT returns; the ledger relies on it. */
-    if ((rc = sq_exec_plain(conn->db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", err)) < 0)
+    if ((rc = sqlite3_exec(conn->db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", NULL, NULL,
+                           NULL)) != SQLITE_OK &&
+        (rc = sq_error(conn->db, rc, err)) < 0)
         goto out;
     *out = conn;
     conn = NULL;
@@ -123,21 +172,21 @@ static int sq_begin(struct yw__conn *conn, enum yw_txn_mode mode, struct yw_err 
 {
     /* IMMEDIATE takes the write lock now rather than at the first write, so
      * a write transaction cannot fail halfway for want of it. */
-    int rc = sq_exec_plain(conn->db, mode == YW_TXN_WRITE ? "BEGIN IMMEDIATE" : "BEGIN", err);
+    int rc = sq_exec_plain(conn, mode == YW_TXN_WRITE ? "BEGIN IMMEDIATE" : "BEGIN", err);
     conn->read_only = mode == YW_TXN_READ;
     return rc;
 }
 
 static int sq_commit(struct yw__conn *conn, struct yw_err *err)
 {
-    return sq_exec_plain(conn->db, "COMMIT", err);
+    return sq_exec_plain(conn, "COMMIT", err);
 }
 
 static void sq_rollback(struct yw__conn *conn)
 {
     /* SQLite may have rolled back by itself (e.g. after SQLITE_FULL). */
     if (!sqlite3_get_autocommit(conn->db))
-        sqlite3_exec(conn->db, "ROLLBACK", NULL, NULL, NULL);
+        (void)sq_exec_plain(conn, "ROLLBACK", NULL);
 }
 
 /* PostgreSQL refuses writes in a READ ONLY transaction; do the same here so
@@ -183,7 +232,7 @@ static int sq_prepare(struct yw__conn *conn, const char *sql, struct yw_stmt **o
     int rc;
 
     *out = NULL;
-    rc = sqlite3_prepare_v3(conn->db, sql, -1, 0, &stmt, &tail);
+    rc = sq_compile(conn, sql, &stmt, &tail);
     if (rc != SQLITE_OK)
         return sq_error(conn->db, rc, err);
     if (stmt == NULL) {
@@ -210,7 +259,7 @@ static int sq_prepare(struct yw__conn *conn, const char *sql, struct yw_stmt **o
     *out = &st->base;
     rc = YW_OK;
 out:
-    sqlite3_finalize(stmt);
+    sq_release(conn, stmt);
     return rc;
 }
 
@@ -327,7 +376,7 @@ static void sq_reset(struct yw_stmt *base)
 static void sq_stmt_close(struct yw_stmt *base)
 {
     struct sq_stmt *st = sq(base);
-    sqlite3_finalize(st->stmt);
+    sq_release(st->conn, st->stmt);
     st->stmt = NULL;
     st->state = ST_DONE;
 }
