@@ -68,6 +68,7 @@ bench:
 	bench/http_health.sh $(BUILD)/yiwang
 	bench/ledger_append.sh $(BUILD)/yiwang
 	bench/ledger_proofs.sh $(BUILD)/yiwang
+	bench/exchange_delivery.sh $(BUILD)/yiwang
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) $(CLANG_BUILD)
