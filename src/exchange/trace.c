@@ -118,9 +118,11 @@ int yw_exchange_lineage(struct yw_exchange *ex, const struct yw_principal *who,
     int rc;
 
     *out = NULL;
-    if ((resource.n == 0) == (org.n == 0))
+    if ((resource.n == 0) == (org.n == 0)) {
+        json_decref(list);
         return yw_err_set(err, YW_EINVAL, "resource",
                           "须给出 resource 或 org 之一 / give exactly one of resource and org");
+    }
     if ((rc = yw_store_begin(ex->cfg.catalog.store, YW_TXN_READ, &txn, err)) < 0)
         goto out;
     /* A provider sees who holds its resources; a consumer what it holds. */

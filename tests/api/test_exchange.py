@@ -264,7 +264,8 @@ class ExchangeNode(harness.unittest.TestCase):
     def tearDownClass(cls):
         try:
             if cls.node.proc is not None:
-                assert cls.node.stop() == 0
+                rc = cls.node.stop()
+                assert rc == 0, "node exited %s:\n%s" % (rc, "".join(cls.node.stderr_lines[-60:]))
         finally:
             cls.node.close()
 
