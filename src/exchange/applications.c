@@ -13,7 +13,7 @@ int yw__published_doc(struct yw_exchange *ex, struct yw_str code, int64_t versio
 {
     *doc = NULL;
     pthread_mutex_lock(&ex->lock);
-    for (size_t i = 0; version != 0 && i < ex->n_docs; i++)
+    for (size_t i = 0; version != 0 && i < ex->n_docs && *doc == NULL; i++)
         if (ex->docs[i].version == version && yw_str_eq_c(code, ex->docs[i].code))
             *doc = json_incref(ex->docs[i].doc);
     pthread_mutex_unlock(&ex->lock);
@@ -36,8 +36,13 @@ int yw__published_doc(struct yw_exchange *ex, struct yw_str code, int64_t versio
                           "没有已发布的资源 %.*s / no published resource %.*s", (int)code.n, code.p,
                           (int)code.n, code.p);
     }
+    /* Another thread may have cached it meanwhile: keep one copy. */
     pthread_mutex_lock(&ex->lock);
-    if (version != 0 && ex->n_docs < YW__DOCS_CACHED && code.n < sizeof(ex->docs[0].code)) {
+    bool cached = false;
+    for (size_t i = 0; i < ex->n_docs && !cached; i++)
+        cached = ex->docs[i].version == version && yw_str_eq_c(code, ex->docs[i].code);
+    if (!cached && version != 0 && ex->n_docs < YW__DOCS_CACHED &&
+        code.n < sizeof(ex->docs[0].code)) {
         struct yw__cached_doc *c = &ex->docs[ex->n_docs++];
         (void)yw_fmt(c->code, sizeof(c->code), "%.*s", (int)code.n, code.p);
         c->version = version;
