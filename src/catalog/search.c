@@ -203,6 +203,27 @@ static int build_query(struct yw_str q, enum yw_dialect dialect, bool title_only
     return rc;
 }
 
+#define RANK_MAX 2000   /* matches ranked by relevance; more are listed in catalog order */
+#define TOTAL_MAX 10000 /* matches counted exactly; more are reported as "10000+" */
+
+/* One COUNT(*) over a subquery with one text parameter and a LIMIT. */
+static int count_capped(struct yw_txn *txn, const char *sql, const char *text, size_t text_len,
+                        int64_t cap, int64_t *count, struct yw_err *err)
+{
+    struct yw_stmt *st = NULL;
+    int rc = yw_txn_prepare(txn, sql, &st, err);
+    if (rc == YW_OK) {
+        yw_stmt_bind_text(st, 1, text, text_len);
+        yw_stmt_bind_int64(st, 2, cap);
+        if ((rc = yw_stmt_step(st, err)) == 1) {
+            *count = yw_stmt_column_int64(st, 0);
+            rc = YW_OK;
+        }
+    }
+    yw_stmt_finalize(&st);
+    return rc < 0 ? rc : YW_OK;
+}
+
 /* A filter value checked against its domain; the slug goes to the SQL. */
 static int filter_value(struct yw_str value, const struct yw__domain *d, const char *name,
                         const char **slug, struct yw_err *err)
@@ -253,6 +274,7 @@ int yw_catalog_search(const struct yw_catalog *cat, const struct yw_principal *w
     json_t *items = json_array();
     int64_t limit = in->limit ? in->limit : 20, total = 0;
     bool privileged = yw_policy_oversees(who, "catalog.review");
+    bool ranked = false; /* by relevance; otherwise in catalog order */
     const char *org = who ? who->org : "";
     char grade_rank[4];
     int rc;
@@ -288,20 +310,37 @@ int yw_catalog_search(const struct yw_catalog *cat, const struct yw_principal *w
         goto answer;
 
     bool text = match.len > 0, sqlite = dialect == YW_DIALECT_SQLITE;
-    /* FTS5 ranks only where it drives the scan: rank in a materialised step. */
-    if (text && sqlite)
-        rc =
-            param(&q,
-                  "WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(yw_catalog_fts, 10.0, 1.0) "
-                  "AS rank FROM yw_catalog_fts WHERE yw_catalog_fts MATCH ?) SELECT r.id, "
-                  "COUNT(*) OVER () FROM m JOIN yw_catalog_resources r ON r.id = m.id WHERE 1 = 1 ",
-                  match.data, match.len);
+    /* Ranking costs for every match: a query matching more than RANK_MAX
+     * resources (a common word) lists them in catalog order instead, which
+     * stops at the page. */
+    if (text) {
+        int64_t matches = 0;
+        if ((rc = count_capped(txn,
+                               sqlite ? "SELECT COUNT(*) FROM (SELECT 1 FROM yw_catalog_fts WHERE "
+                                        "yw_catalog_fts MATCH ? LIMIT ?) c"
+                                      : "SELECT COUNT(*) FROM (SELECT 1 FROM yw_catalog_resources "
+                                        "WHERE search @@ CAST(? AS tsquery) LIMIT ?) c",
+                               match.data, match.len, RANK_MAX + 1, &matches, err)) < 0)
+            goto out;
+        ranked = matches <= RANK_MAX;
+    }
+    if (text && sqlite && ranked) /* FTS5 ranks only where it drives the scan */
+        rc = param(&q,
+                   "WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(yw_catalog_fts, 10.0, 1.0) "
+                   "AS rank FROM yw_catalog_fts WHERE yw_catalog_fts MATCH ?) SELECT r.id FROM m "
+                   "JOIN yw_catalog_resources r ON r.id = m.id WHERE 1 = 1 ",
+                   match.data, match.len);
+    else if (text && sqlite)
+        rc = param(&q,
+                   "SELECT r.id FROM yw_catalog_fts f JOIN yw_catalog_resources r ON r.id = "
+                   "f.rowid WHERE yw_catalog_fts MATCH ? ",
+                   match.data, match.len);
+    else if (text)
+        rc = param(&q,
+                   "SELECT r.id FROM yw_catalog_resources r WHERE r.search @@ CAST(? AS tsquery) ",
+                   match.data, match.len);
     else
-        rc = yw_buf_append_c(&q.sql, "SELECT r.id, COUNT(*) OVER () FROM yw_catalog_resources r ");
-    if (rc == YW_OK && text && !sqlite)
-        rc = param(&q, "WHERE r.search @@ CAST(? AS tsquery) ", match.data, match.len);
-    else if (rc == YW_OK && !text)
-        rc = yw_buf_append_c(&q.sql, "WHERE 1 = 1 ");
+        rc = yw_buf_append_c(&q.sql, "SELECT r.id FROM yw_catalog_resources r WHERE 1 = 1 ");
     struct {
         const char *sql;
         const char *value;
@@ -341,16 +380,40 @@ int yw_catalog_search(const struct yw_catalog *cat, const struct yw_principal *w
             rc =
                 param(&q, "OR r.search @@ CAST(? AS tsquery)) ", title_match.data, title_match.len);
     }
-    if (rc == YW_OK && text && sqlite)
+    size_t where_len = q.sql.len; /* the matching rows, for the total */
+    int where_params = q.n;
+    if (rc == YW_OK && text && ranked && sqlite)
         rc = yw_buf_append_c(&q.sql, "ORDER BY m.rank, r.code ");
-    else if (rc == YW_OK && text)
+    else if (rc == YW_OK && text && ranked)
         rc = param(&q, "ORDER BY ts_rank(r.search, CAST(? AS tsquery)) DESC, r.code ", match.data,
                    match.len);
+    else if (rc == YW_OK && text)
+        rc = yw_buf_append_c(&q.sql, sqlite ? "ORDER BY f.rowid " : "ORDER BY r.id ");
     else if (rc == YW_OK)
         rc = yw_buf_append_c(&q.sql, "ORDER BY r.code ");
     if (rc == YW_OK)
         rc = yw_buf_append_c(&q.sql, "LIMIT ? OFFSET ?");
-    if (rc < 0 || (rc = yw_txn_prepare(txn, q.sql.data, &st, err)) < 0)
+    if (rc < 0) {
+        rc = yw_err_set(err, rc, NULL, "search too complex");
+        goto out;
+    }
+    /* The total, counted up to TOTAL_MAX + 1 so that a common word stays cheap. */
+    struct yw_buf count;
+    yw_buf_init(&count, 64 * 1024);
+    rc = yw_buf_printf(&count, "SELECT COUNT(*) FROM (%.*s LIMIT ?) c", (int)where_len, q.sql.data);
+    if (rc == YW_OK)
+        rc = yw_txn_prepare(txn, count.data, &st, err);
+    yw_buf_free(&count);
+    if (rc < 0)
+        goto out;
+    for (int i = 0; i < where_params; i++)
+        yw_stmt_bind_text(st, i + 1, q.params[i], q.lens[i]);
+    yw_stmt_bind_int64(st, where_params + 1, TOTAL_MAX + 1);
+    if ((rc = yw_stmt_step(st, err)) < 0)
+        goto out;
+    total = yw_stmt_column_int64(st, 0);
+    yw_stmt_finalize(&st);
+    if ((rc = yw_txn_prepare(txn, q.sql.data, &st, err)) < 0)
         goto out;
     for (int i = 0; i < q.n; i++)
         yw_stmt_bind_text(st, i + 1, q.params[i], q.lens[i]);
@@ -364,7 +427,6 @@ int yw_catalog_search(const struct yw_catalog *cat, const struct yw_principal *w
                              &one, err)) < 0)
         goto out;
     while ((rc = yw_stmt_step(st, err)) == 1) {
-        total = yw_stmt_column_int64(st, 1);
         (void)yw_stmt_reset(one);
         yw_stmt_bind_int64(one, 1, yw_stmt_column_int64(st, 0));
         if ((rc = yw_stmt_step(one, err)) != 1) {
@@ -397,25 +459,6 @@ int yw_catalog_search(const struct yw_catalog *cat, const struct yw_principal *w
     }
     if (rc < 0)
         goto out;
-    /* Past the last page the window counted nothing: count on its own. */
-    if (json_array_size(items) == 0 && in->offset > 0) {
-        yw_stmt_finalize(&st);
-        char *order = strstr(q.sql.data, "ORDER BY ");
-        struct yw_buf count;
-        yw_buf_init(&count, 32 * 1024);
-        int n_params = q.n - (text && !sqlite ? 1 : 0); /* ts_rank's parameter is in ORDER BY */
-        if ((rc = yw_buf_printf(&count, "SELECT COUNT(*) FROM (%.*s) counted",
-                                (int)(order - q.sql.data), q.sql.data)) == YW_OK)
-            rc = yw_txn_prepare(txn, count.data, &st, err);
-        yw_buf_free(&count);
-        if (rc < 0)
-            goto out;
-        for (int i = 0; i < n_params; i++)
-            yw_stmt_bind_text(st, i + 1, q.params[i], q.lens[i]);
-        if ((rc = yw_stmt_step(st, err)) < 0)
-            goto out;
-        total = yw_stmt_column_int64(st, 0);
-    }
 answer:
     *out = json_pack("{s:I, s:I, s:I, s:O}", "total", (json_int_t)total, "limit", (json_int_t)limit,
                      "offset", (json_int_t)in->offset, "items", items);
