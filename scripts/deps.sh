@@ -3,7 +3,7 @@
 # only what is missing, and does nothing at all when everything is there.
 #   scripts/deps.sh          to build and run a node
 #   scripts/deps.sh --test   also the test suite's needs (PostgreSQL, clang, Chromium, Node.js)
-#   scripts/deps.sh --bench  also the benchmark tools (wrk, nginx, curl, time)
+#   scripts/deps.sh --bench  also the benchmark tools (wrk, nginx, curl, time, sqlite3)
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config
@@ -12,7 +12,7 @@ for arg in "$@"; do
   case "$arg" in
     --test)  pkgs+=(libcmocka-dev postgresql clang clang-format python3 chromium fonts-noto-cjk git
               golang-go golang-golang-x-mod-dev openssl) ;;
-    --bench) pkgs+=(wrk nginx-light curl time) ;;
+    --bench) pkgs+=(wrk nginx-light curl time sqlite3) ;;
     *) echo "deps.sh: unknown option $arg (use --test or --bench)" >&2; exit 2 ;;
   esac
 done
