@@ -203,8 +203,8 @@ static int build_query(struct yw_str q, enum yw_dialect dialect, bool title_only
     return rc;
 }
 
-#define RANK_MAX 2000   /* matches ranked by relevance; more are listed in catalog order */
-#define TOTAL_MAX 10000 /* matches counted exactly; more are reported as "10000+" */
+#define RANK_MAX 2000  /* matches ranked by relevance; more are listed in catalog order */
+#define TOTAL_MAX 1000 /* matches counted exactly; more are reported as 1000, total_capped */
 
 /* One COUNT(*) over a subquery with one text parameter and a LIMIT. */
 static int count_capped(struct yw_txn *txn, const char *sql, const char *text, size_t text_len,

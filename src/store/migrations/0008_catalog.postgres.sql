@@ -25,4 +25,10 @@ CREATE TABLE yw_catalog_resources (
     search TSVECTOR
 );
 CREATE INDEX yw_catalog_resources_provider ON yw_catalog_resources (provider, code);
+-- The search filters, each with the code for the listing order.
+CREATE INDEX yw_catalog_resources_type ON yw_catalog_resources (resource_type, code);
+CREATE INDEX yw_catalog_resources_cycle ON yw_catalog_resources (update_cycle, code);
+CREATE INDEX yw_catalog_resources_grade ON yw_catalog_resources (grade_rank, code);
+CREATE INDEX yw_catalog_resources_sharing ON yw_catalog_resources (sharing, code);
+CREATE INDEX yw_catalog_resources_status ON yw_catalog_resources (status, code);
 CREATE INDEX yw_catalog_resources_search ON yw_catalog_resources USING GIN (search);

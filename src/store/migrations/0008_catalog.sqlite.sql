@@ -23,4 +23,10 @@ CREATE TABLE yw_catalog_resources (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX yw_catalog_resources_provider ON yw_catalog_resources (provider, code);
+-- The search filters, each with the code for the listing order.
+CREATE INDEX yw_catalog_resources_type ON yw_catalog_resources (resource_type, code);
+CREATE INDEX yw_catalog_resources_cycle ON yw_catalog_resources (update_cycle, code);
+CREATE INDEX yw_catalog_resources_grade ON yw_catalog_resources (grade_rank, code);
+CREATE INDEX yw_catalog_resources_sharing ON yw_catalog_resources (sharing, code);
+CREATE INDEX yw_catalog_resources_status ON yw_catalog_resources (status, code);
 CREATE VIRTUAL TABLE yw_catalog_fts USING fts5 (title, body, tokenize = 'unicode61');
