@@ -63,7 +63,9 @@ class Database:
         """Every row of every table, as text: equal snapshots mean nothing was written."""
         if self.kind == "postgres":
             tables = self.psql(self.url, "SELECT tablename FROM pg_tables WHERE schemaname='public' ORDER BY 1").split()
-            return {t: self.psql(self.url, "SELECT * FROM %s ORDER BY 1" % t) for t in tables}
+            # Whole rows as the order: the first column alone need not be unique.
+            return {t: self.psql(self.url, "SELECT * FROM %s ORDER BY %s::text" % (t, t))
+                    for t in tables}
         con = sqlite3.connect("file:%s?mode=ro" % self.path, uri=True)
         try:
             tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY 1")]

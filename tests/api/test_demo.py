@@ -62,7 +62,9 @@ class Demo(harness.unittest.TestCase):
             before = node.db.snapshot()
             r = run_cli("demo", "--dir", node.dir)
             self.assertEqual(r.returncode, 1, r.stderr)
-            self.assertEqual(node.db.snapshot(), before)
+            after = node.db.snapshot()  # large: compare without a diff of everything
+            self.assertTrue(after == before,
+                            [t for t in before if before[t] != after.get(t)])
             self.assertEqual(run_cli("ledger", "verify", "--dir", node.dir).returncode, 0)
         finally:
             node.close()
