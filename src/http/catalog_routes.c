@@ -19,18 +19,14 @@ static struct yw_catalog catalog_of(const struct yw_request *req)
  * words (NULL-terminated): *tail gets it ({NULL, 0} otherwise). */
 static struct yw_str split_tail(struct yw_str rest, const char *const *words, struct yw_str *tail)
 {
-    const char *slash = NULL;
-    for (size_t i = rest.n; i > 0 && slash == NULL; i--)
-        if (rest.p[i - 1] == '/')
-            slash = rest.p + i - 1;
+    struct yw_str head, last;
     *tail = (struct yw_str){NULL, 0};
-    if (slash == NULL)
+    if (!yw__split_last(rest, &head, &last))
         return rest;
-    struct yw_str last = {slash + 1, rest.n - (size_t)(slash + 1 - rest.p)};
     for (size_t i = 0; words[i]; i++)
         if (yw_str_eq_c(last, words[i])) {
             *tail = last;
-            return (struct yw_str){rest.p, (size_t)(slash - rest.p)};
+            return head;
         }
     return rest;
 }

@@ -6,33 +6,14 @@
 
 #include "exchange/exchange.h"
 
-static struct yw_exchange *exchange_of(struct yw_request *req, struct yw_err *err)
-{
-    if (req->ctx->exchange == NULL)
-        yw_err_set(err, YW_EINTERNAL, NULL, "the exchange is not open in this process");
-    return req->ctx->exchange;
-}
-
-/* rest = "<id or code>/<word>": splits off the last segment. */
-static bool split_last(struct yw_str rest, struct yw_str *head, struct yw_str *last)
-{
-    for (size_t i = rest.n; i > 0; i--)
-        if (rest.p[i - 1] == '/') {
-            *head = (struct yw_str){rest.p, i - 1};
-            *last = (struct yw_str){rest.p + i, rest.n - i};
-            return head->n > 0 && last->n > 0;
-        }
-    return false;
-}
+/* The server only starts with the exchange open (yw_http_start). */
+#define EXCHANGE(req) ((req)->ctx->exchange)
 
 int yw__post_applications(struct yw_request *req, struct yw_response *res, struct yw_err *err)
 {
-    struct yw_exchange *ex = exchange_of(req, err);
     char actor[96];
-    if (ex == NULL)
-        return YW_EINTERNAL;
     yw__actor_of(req, actor);
-    int rc = yw_exchange_apply(ex, &req->principal, req->json, actor, &res->json, err);
+    int rc = yw_exchange_apply(EXCHANGE(req), &req->principal, req->json, actor, &res->json, err);
     if (rc == YW_OK)
         res->status = 201;
     return rc;
@@ -40,10 +21,7 @@ int yw__post_applications(struct yw_request *req, struct yw_response *res, struc
 
 int yw__get_applications(struct yw_request *req, struct yw_response *res, struct yw_err *err)
 {
-    struct yw_exchange *ex = exchange_of(req, err);
-    if (ex == NULL)
-        return YW_EINTERNAL;
-    return yw_exchange_applications(ex, &req->principal, yw__query_str(req, "status"),
+    return yw_exchange_applications(EXCHANGE(req), &req->principal, yw__query_str(req, "status"),
                                     yw_str_eq_c(yw__query_str(req, "overdue"), "1") ||
                                         yw_str_eq_c(yw__query_str(req, "overdue"), "true"),
                                     &res->json, err);
@@ -51,42 +29,34 @@ int yw__get_applications(struct yw_request *req, struct yw_response *res, struct
 
 int yw__post_application_step(struct yw_request *req, struct yw_response *res, struct yw_err *err)
 {
-    struct yw_exchange *ex = exchange_of(req, err);
     struct yw_str id, step;
     char actor[96];
-    if (ex == NULL)
-        return YW_EINTERNAL;
-    if (!split_last(req->rest, &id, &step))
+    if (!yw__split_last(req->rest, &id, &step))
         return yw_err_set(err, YW_ENOTFOUND, NULL,
                           "路径须为 …/{id}/approve|refuse|withdraw / the path is "
                           "…/{id}/approve|refuse|withdraw");
     yw__actor_of(req, actor);
-    return yw_exchange_decide(ex, &req->principal, id, step, req->json, actor, &res->json, err);
+    return yw_exchange_decide(EXCHANGE(req), &req->principal, id, step, req->json, actor,
+                              &res->json, err);
 }
 
 int yw__get_grants(struct yw_request *req, struct yw_response *res, struct yw_err *err)
 {
-    struct yw_exchange *ex = exchange_of(req, err);
-    if (ex == NULL)
-        return YW_EINTERNAL;
-    return yw_exchange_grants(ex, &req->principal, &res->json, err);
+    return yw_exchange_grants(EXCHANGE(req), &req->principal, &res->json, err);
 }
 
 int yw__post_grant_step(struct yw_request *req, struct yw_response *res, struct yw_err *err)
 {
-    struct yw_exchange *ex = exchange_of(req, err);
     struct yw_str id, step;
     char actor[96];
-    if (ex == NULL)
-        return YW_EINTERNAL;
-    if (!split_last(req->rest, &id, &step))
+    if (!yw__split_last(req->rest, &id, &step))
         return yw_err_set(err, YW_ENOTFOUND, NULL,
                           "路径须为 …/{id}/suspend|resume|revoke / the path is "
                           "…/{id}/suspend|resume|revoke");
     json_t *reason = json_object_get(req->json, "reason");
     yw__actor_of(req, actor);
     return yw_exchange_grant_step(
-        ex, &req->principal, id, step,
+        EXCHANGE(req), &req->principal, id, step,
         (struct yw_str){json_string_value(reason), json_string_length(reason)}, actor, &res->json,
         err);
 }
@@ -97,13 +67,12 @@ static void delivered(void *cls, int rc, json_t *body, const struct yw_err *err)
     yw__request_finish(cls, rc, body, err);
 }
 
-static int deliver(struct yw_request *req, struct yw_exchange *ex, struct yw_str code,
-                   const json_t *keys, struct yw_str purpose, struct yw_err *err)
+static int deliver(struct yw_request *req, struct yw_str code, const json_t *keys,
+                   struct yw_str purpose)
 {
     struct yw_delivery_request d = {&req->principal, req->remote, code, keys, purpose};
-    (void)err;
     yw__request_defer(req);
-    return yw_exchange_deliver(ex, &d, delivered, req);
+    return yw_exchange_deliver(EXCHANGE(req), &d, delivered, req);
 }
 
 /* The query's parameters, except purpose, as one key object. */
@@ -119,18 +88,15 @@ static enum MHD_Result collect_key(void *cls, enum MHD_ValueKind kind, const cha
 /* GET …/resources/{code}/records?{key}=… */
 int yw__get_records(struct yw_request *req, struct yw_response *res, struct yw_err *err)
 {
-    struct yw_exchange *ex = exchange_of(req, err);
     struct yw_str code, tail;
     (void)res;
-    if (ex == NULL)
-        return YW_EINTERNAL;
-    if (!split_last(req->rest, &code, &tail) || !yw_str_eq_c(tail, "records"))
+    if (!yw__split_last(req->rest, &code, &tail) || !yw_str_eq_c(tail, "records"))
         return yw_err_set(err, YW_ENOTFOUND, NULL,
                           "路径须为 …/{code}/records / the path is …/{code}/records");
     json_t *key = json_object();
     MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, collect_key, key);
     json_t *keys = json_pack("[o]", key);
-    int rc = deliver(req, ex, code, keys, yw__query_str(req, "purpose"), err);
+    int rc = deliver(req, code, keys, yw__query_str(req, "purpose"));
     json_decref(keys);
     return rc;
 }
@@ -139,16 +105,13 @@ int yw__get_records(struct yw_request *req, struct yw_response *res, struct yw_e
  * …/{code}/aggregate (the sandbox). */
 int yw__post_records(struct yw_request *req, struct yw_response *res, struct yw_err *err)
 {
-    struct yw_exchange *ex = exchange_of(req, err);
     struct yw_str head, tail, code, mid;
-    if (ex == NULL)
-        return YW_EINTERNAL;
-    if (!split_last(req->rest, &head, &tail))
+    if (!yw__split_last(req->rest, &head, &tail))
         return yw_err_set(err, YW_ENOTFOUND, NULL, "没有这个路径 / no such path");
     if (yw_str_eq_c(tail, "aggregate"))
-        return yw_exchange_aggregate(ex, &req->principal, req->remote, head, req->json, &res->json,
-                                     err);
-    if (!yw_str_eq_c(tail, "query") || !split_last(head, &code, &mid) ||
+        return yw_exchange_aggregate(EXCHANGE(req), &req->principal, req->remote, head, req->json,
+                                     &res->json, err);
+    if (!yw_str_eq_c(tail, "query") || !yw__split_last(head, &code, &mid) ||
         !yw_str_eq_c(mid, "records"))
         return yw_err_set(err, YW_ENOTFOUND, NULL,
                           "路径须为 …/{code}/records/query 或 …/{code}/aggregate / the path is "
@@ -161,23 +124,20 @@ int yw__post_records(struct yw_request *req, struct yw_response *res, struct yw_
         if (strcmp(key, "keys") != 0 && strcmp(key, "purpose") != 0)
             return yw_err_set(err, YW_EINVAL, key, "未知字段 / unknown member \"%s\"", key);
     }
-    return deliver(req, ex, code, json_object_get(req->json, "keys"),
-                   (struct yw_str){json_string_value(purpose), json_string_length(purpose)}, err);
+    return deliver(req, code, json_object_get(req->json, "keys"),
+                   (struct yw_str){json_string_value(purpose), json_string_length(purpose)});
 }
 
 /* PUT …/resources/{code}/records: upsert one record (the provider). */
 int yw__put_record(struct yw_request *req, struct yw_response *res, struct yw_err *err)
 {
-    struct yw_exchange *ex = exchange_of(req, err);
     struct yw_str code, tail;
     char actor[96];
-    if (ex == NULL)
-        return YW_EINTERNAL;
-    if (!split_last(req->rest, &code, &tail) || !yw_str_eq_c(tail, "records"))
+    if (!yw__split_last(req->rest, &code, &tail) || !yw_str_eq_c(tail, "records"))
         return yw_err_set(err, YW_ENOTFOUND, NULL,
                           "路径须为 …/{code}/records / the path is …/{code}/records");
     yw__actor_of(req, actor);
-    int rc = yw_exchange_put(ex, &req->principal, code, req->json, actor, err);
+    int rc = yw_exchange_put(EXCHANGE(req), &req->principal, code, req->json, actor, err);
     if (rc == YW_OK)
         res->json = json_pack("{s:b}", "stored", 1);
     return rc;
@@ -186,18 +146,15 @@ int yw__put_record(struct yw_request *req, struct yw_response *res, struct yw_er
 /* DELETE …/resources/{code}/records?{key}=… (the provider). */
 int yw__delete_record(struct yw_request *req, struct yw_response *res, struct yw_err *err)
 {
-    struct yw_exchange *ex = exchange_of(req, err);
     struct yw_str code, tail;
     char actor[96];
-    if (ex == NULL)
-        return YW_EINTERNAL;
-    if (!split_last(req->rest, &code, &tail) || !yw_str_eq_c(tail, "records"))
+    if (!yw__split_last(req->rest, &code, &tail) || !yw_str_eq_c(tail, "records"))
         return yw_err_set(err, YW_ENOTFOUND, NULL,
                           "路径须为 …/{code}/records / the path is …/{code}/records");
     json_t *key = json_object();
     MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, collect_key, key);
     yw__actor_of(req, actor);
-    int rc = yw_exchange_delete(ex, &req->principal, code, key, actor, err);
+    int rc = yw_exchange_delete(EXCHANGE(req), &req->principal, code, key, actor, err);
     json_decref(key);
     if (rc == YW_OK)
         res->json = json_pack("{s:b}", "deleted", 1);
@@ -206,20 +163,14 @@ int yw__delete_record(struct yw_request *req, struct yw_response *res, struct yw
 
 int yw__get_lineage(struct yw_request *req, struct yw_response *res, struct yw_err *err)
 {
-    struct yw_exchange *ex = exchange_of(req, err);
-    if (ex == NULL)
-        return YW_EINTERNAL;
-    return yw_exchange_lineage(ex, &req->principal, yw__query_str(req, "resource"),
+    return yw_exchange_lineage(EXCHANGE(req), &req->principal, yw__query_str(req, "resource"),
                                yw__query_str(req, "org"), &res->json, err);
 }
 
 /* GET /v1/me/data-uses: the signed-in citizen's login is their identity number. */
 int yw__get_my_data_uses(struct yw_request *req, struct yw_response *res, struct yw_err *err)
 {
-    struct yw_exchange *ex = exchange_of(req, err);
-    if (ex == NULL)
-        return YW_EINTERNAL;
     if (req->principal.kind != YW_PRINCIPAL_ACCOUNT || !(req->principal.roles & YW_ROLE_CITIZEN))
         return yw_err_set(err, YW_EPERM, NULL, "仅限公民本人 / for citizens only");
-    return yw_exchange_data_uses(ex, yw_str_c(req->principal.login), &res->json, err);
+    return yw_exchange_data_uses(EXCHANGE(req), yw_str_c(req->principal.login), &res->json, err);
 }

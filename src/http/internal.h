@@ -121,6 +121,10 @@ void yw__request_finish(struct yw_request *req, int rc, json_t *json, const stru
  * that the query is UTF-8). Lent for the request. */
 struct yw_str yw__query_str(struct yw_request *req, const char *name);
 
+/* Splits a route's rest "<head>/<last>" at its last "/" (a resource code holds
+ * a "/" itself); false when there is none or either side is empty. */
+bool yw__split_last(struct yw_str rest, struct yw_str *head, struct yw_str *last);
+
 /* "account:<login>" or "key:<id>": who acts, for the ledger. */
 void yw__actor_of(const struct yw_request *req, char out[96]);
 

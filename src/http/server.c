@@ -182,6 +182,17 @@ struct yw_str yw__query_str(struct yw_request *req, const char *name)
     return yw_str_c(MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name));
 }
 
+bool yw__split_last(struct yw_str rest, struct yw_str *head, struct yw_str *last)
+{
+    for (size_t i = rest.n; i > 0; i--)
+        if (rest.p[i - 1] == '/') {
+            *head = (struct yw_str){rest.p, i - 1};
+            *last = (struct yw_str){rest.p + i, rest.n - i};
+            return head->n > 0 && last->n > 0;
+        }
+    return false;
+}
+
 int yw__query_u64(struct yw_request *req, const char *name, uint64_t min, uint64_t max,
                   bool required, uint64_t *out, struct yw_err *err)
 {
@@ -686,6 +697,9 @@ int yw_http_start(struct yw_ctx *ctx, struct yw_http_server **out, char bound_ad
     struct yw_http_server *srv;
     int rc;
 
+    if (ctx->ledger == NULL || ctx->exchange == NULL)
+        return yw_err_set(err, YW_EINTERNAL, NULL,
+                          "the ledger and the exchange must be open before serving");
     if ((rc = parse_listen(ctx->config.listen, &ss, err)) < 0)
         return rc;
     srv = calloc(1, sizeof(*srv));
