@@ -67,6 +67,7 @@ need python3 python3
 [ -x "$bin" ] || { echo "bench: no yiwang binary at $bin (build it first)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/yw-bench.XXXXXX)
+. "$(dirname "$0")/lib.sh"
 pid=
 pg_db=
 cleanup() {
@@ -81,10 +82,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-# wrk's "1.23ms" / "850.00us" / "1.02s" -> milliseconds
-to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-  printf "%.2f", u == "us" ? n / 1000 : u == "s" ? n * 1000 : u == "m" ? n * 60000 : n }'; }
 # /usr/bin/time -v's "Elapsed (wall clock) time (h:mm:ss or m:ss): 1:02.03" -> seconds
 wall_s() { awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0
   for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }' "$1"; }
@@ -262,42 +259,12 @@ search_bench sqlite
 # A typical answer: the first page whose size is the median of the first pages.
 first_pages=$(grep -v 'offset=' "$work/queries.sqlite" | sort -n -k5)
 typical=$(echo "$first_pages" | awk '{ p[NR] = $6 } END { print p[int((NR + 1) / 2)] }')
-mkdir -p "$work/www" "$work/nginx-tmp"
+mkdir -p "$work/www"
 curl -fs -H "$auth" "$base$typical" >"$work/www/search.json"
-# nginx's workers drop root for nobody/www-data: they must be able to read the file.
-chmod 755 "$work" "$work/www"
-chmod 644 "$work/www/search.json"
 serve_hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
 stop
 
-nport=$(free_port)
-cat >"$work/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log $work/nginx-access.log;
-  client_body_temp_path $work/nginx-tmp;
-  proxy_temp_path $work/nginx-tmp;
-  fastcgi_temp_path $work/nginx-tmp;
-  uwsgi_temp_path $work/nginx-tmp;
-  scgi_temp_path $work/nginx-tmp;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$nport;
-    root $work/www;
-    location = /v1/catalog/search {
-      default_type application/json;
-      add_header Cache-Control no-store;
-      try_files /search.json =404;
-    }
-  }
-}
-CONF
-nginx -c "$work/nginx.conf" -p "$work"
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$nport/v1/catalog/search" >/dev/null && break; sleep 0.1; done
-nbase="http://127.0.0.1:$nport"
+nginx_start "= /v1/catalog/search" search.json /v1/catalog/search
 wrk -t"$threads" -c"$conns" -d2s -H "$auth" -s "$here/catalog_search.lua" "$nbase" -- "$work/paths" >/dev/null
 wrk_run "$conns" "$nbase" nginx
 wrk_run 1 "$nbase" nginx.c1

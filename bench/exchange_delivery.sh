@@ -41,6 +41,7 @@ done
 [ -x "$bin" ] || { echo "bench: no yiwang binary at $bin (build it first)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/yw-bench.XXXXXX)
+. "$(dirname "$0")/lib.sh"
 pid=
 wrk_pid=
 cleanup() {
@@ -55,10 +56,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-# wrk's "1.23ms" / "850.00us" / "1.02s" -> milliseconds
-to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-  printf "%.2f", u == "us" ? n / 1000 : u == "s" ? n * 1000 : u == "m" ? n * 60000 : n }'; }
 
 # ---- the demo node, a steward of ql.mzt, a system key ------------------------------
 node=$work/node
@@ -198,36 +195,7 @@ PY
 wrk_run "$conns_low" "$duration" "$base" yiwang.low
 
 # nginx serving the same bytes, same requests
-chmod 755 "$work" "$work/www" # nginx's workers drop root for nobody/www-data
-chmod 644 "$work/www/delivery.json"
-nport=$(free_port)
-cat >"$work/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log $work/nginx-access.log;
-  client_body_temp_path $work/nginx-tmp;
-  proxy_temp_path $work/nginx-tmp;
-  fastcgi_temp_path $work/nginx-tmp;
-  uwsgi_temp_path $work/nginx-tmp;
-  scgi_temp_path $work/nginx-tmp;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$nport;
-    root $work/www;
-    location /v1/exchange/resources/ {
-      default_type application/json;
-      add_header Cache-Control no-store;
-      try_files /delivery.json =404;
-    }
-  }
-}
-CONF
-nginx -c "$work/nginx.conf" -p "$work"
-nbase="http://127.0.0.1:$nport"
-for _ in $(seq 100); do curl -fs "$nbase/v1/exchange/resources/x" >/dev/null && break; sleep 0.1; done
+nginx_start /v1/exchange/resources/ delivery.json /v1/exchange/resources/x
 wrk -t"$threads" -c"$conns" -d2s -H "$auth" -s "$here/exchange_delivery.lua" "$nbase" -- "$work/keys" \
   >/dev/null # warm-up
 wrk_run "$conns" "$duration" "$nbase" nginx

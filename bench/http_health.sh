@@ -15,6 +15,7 @@ for tool in wrk nginx curl; do
 done
 
 work=$(mktemp -d /tmp/yw-bench.XXXXXX)
+. "$(dirname "$0")/lib.sh"
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -24,7 +25,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # yiwang
 "$bin" init --dir "$work/node" --profile intl --origin bench.example/node >/dev/null
@@ -34,31 +34,9 @@ pids+=($!)
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$yport/v1/health" >/dev/null && break; sleep 0.1; done
 
 # nginx serving the same bytes
-mkdir -p "$work/www/v1" "$work/nginx-tmp"
-curl -fs "http://127.0.0.1:$yport/v1/health" >"$work/www/v1/health"
-nport=$(free_port)
-cat >"$work/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log $work/nginx-access.log;
-  client_body_temp_path $work/nginx-tmp;
-  proxy_temp_path $work/nginx-tmp;
-  fastcgi_temp_path $work/nginx-tmp;
-  uwsgi_temp_path $work/nginx-tmp;
-  scgi_temp_path $work/nginx-tmp;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$nport;
-    root $work/www;
-    location = /v1/health { default_type application/json; add_header Cache-Control no-store; }
-  }
-}
-CONF
-nginx -c "$work/nginx.conf" -p "$work"
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$nport/v1/health" >/dev/null && break; sleep 0.1; done
+mkdir -p "$work/www"
+curl -fs "http://127.0.0.1:$yport/v1/health" >"$work/www/health.json"
+nginx_start "= /v1/health" health.json /v1/health
 
 rate() { # url -> requests/s
   wrk -t"$threads" -c"$conns" -d"${duration}s" --latency "$1" >"$work/wrk.out"
@@ -66,7 +44,7 @@ rate() { # url -> requests/s
 }
 p99() { awk '$1=="99%" {print $2}' "$work/wrk.out"; }
 
-echo "bench: wrk -t$threads -c$conns -d${duration}s, keep-alive; body $(wc -c <"$work/www/v1/health") bytes"
+echo "bench: wrk -t$threads -c$conns -d${duration}s, keep-alive; body $(wc -c <"$work/www/health.json") bytes"
 wrk -t"$threads" -c"$conns" -d2s "http://127.0.0.1:$yport/v1/health" >/dev/null  # warm-up
 wrk -t"$threads" -c"$conns" -d2s "http://127.0.0.1:$nport/v1/health" >/dev/null
 y=$(rate "http://127.0.0.1:$yport/v1/health"); yp=$(p99)

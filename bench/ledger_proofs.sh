@@ -28,6 +28,7 @@ for tool in wrk curl gcc /usr/bin/time; do
 done
 
 work=$(mktemp -d /tmp/yw-bench.XXXXXX)
+. "$(dirname "$0")/lib.sh"
 pid=
 cleanup() {
   if [ -n "$pid" ]; then
@@ -38,7 +39,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 gcc -O2 -std=c17 -Wall -Wextra -Werror -o "$work/hash_entries" "$here/hash_entries.c" -lsqlite3 -lcrypto
 

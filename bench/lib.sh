@@ -1,0 +1,49 @@
+# Shared by the benchmark scripts: source it after setting $work (the run's
+# scratch directory). bash only.
+
+# A free TCP port on 127.0.0.1.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# wrk's "1.23ms" / "850.00us" / "1.02s" -> milliseconds
+to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+  printf "%.2f", u == "us" ? n / 1000 : u == "s" ? n * 1000 : u == "m" ? n * 60000 : n }'; }
+
+# nginx_start LOCATION FILE PROBE: the baseline. nginx serves $work/www/FILE
+# (which must exist) for requests to LOCATION (an nginx location, e.g.
+# "= /v1/health" or "/v1/exchange/resources/"), keep-alive, no access log
+# cost beyond the default; waits until PROBE (a path) answers; sets $nport and
+# $nbase. The caller's cleanup kills "$work/nginx.pid".
+nginx_start() {
+  mkdir -p "$work/www" "$work/nginx-tmp"
+  # nginx's workers drop root for nobody/www-data: they must be able to read the file.
+  chmod 755 "$work" "$work/www"
+  chmod 644 "$work/www/$2"
+  nport=$(free_port)
+  cat >"$work/nginx.conf" <<CONF
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log $work/nginx-access.log;
+  client_body_temp_path $work/nginx-tmp;
+  proxy_temp_path $work/nginx-tmp;
+  fastcgi_temp_path $work/nginx-tmp;
+  uwsgi_temp_path $work/nginx-tmp;
+  scgi_temp_path $work/nginx-tmp;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$nport;
+    root $work/www;
+    location $1 {
+      default_type application/json;
+      add_header Cache-Control no-store;
+      try_files /$2 =404;
+    }
+  }
+}
+CONF
+  nginx -c "$work/nginx.conf" -p "$work"
+  nbase="http://127.0.0.1:$nport"
+  for _ in $(seq 100); do curl -fs "$nbase$3" >/dev/null && break; sleep 0.1; done
+}
