@@ -226,6 +226,32 @@ class Node:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
 
+def add_orgs(d, orgs, division="110000"):
+    """Province-level organisations (code, name, kind) in node directory d."""
+    for code, name, kind in orgs:
+        r = run_cli("org", "add", "--dir", d, "--code", code, "--name", name, "--level",
+                    "province", "--division", division, "--kind", kind)
+        assert r.returncode == 0, r.stderr
+
+
+def add_account(d, password, *args):
+    """`yiwang account add --dir d ARGS` with the password on standard input."""
+    r = subprocess.run([BINARY, "account", "add", "--dir", d, *args, "--password-stdin"],
+                       input=password + "\n", capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+
+
+def add_staff(d, staff, password):
+    """Staff accounts (login, org, role), named by their logins."""
+    for login, org, role in staff:
+        add_account(d, password, "--kind", "staff", "--login", login, "--name", login, "--org",
+                    org, "--role", role)
+
+
+def add_citizen(d, name, id_number, password):
+    add_account(d, password, "--kind", "citizen", "--name", name, "--id-number", id_number)
+
+
 def run_cli(*args, env=None):
     full_env = dict(os.environ)
     full_env.update(env or {})

@@ -116,24 +116,13 @@ class CatalogNode(harness.unittest.TestCase):
 
     @staticmethod
     def populate(d, accounts=True):
-        for code, name, kind in ORGS:
-            r = run_cli("org", "add", "--dir", d, "--code", code, "--name", name, "--level",
-                        "province", "--division", "110000", "--kind", kind)
-            assert r.returncode == 0, r.stderr
+        harness.add_orgs(d, ORGS)
         r = run_cli("org", "power", "--dir", d, "--code", "ql.dsj", "--action", "catalog.review")
         assert r.returncode == 0, r.stderr
         if not accounts:
             return
-        for login, org, role in STAFF:
-            r = subprocess.run([harness.BINARY, "account", "add", "--dir", d, "--kind", "staff",
-                                "--login", login, "--name", login, "--org", org, "--role", role,
-                                "--password-stdin"], input=PASSWORD + "\n", capture_output=True,
-                               text=True, timeout=60)
-            assert r.returncode == 0, r.stderr
-        r = subprocess.run([harness.BINARY, "account", "add", "--dir", d, "--kind", "citizen",
-                            "--name", "张三", "--id-number", CITIZEN_ID, "--password-stdin"],
-                           input=PASSWORD + "\n", capture_output=True, text=True, timeout=60)
-        assert r.returncode == 0, r.stderr
+        harness.add_staff(d, STAFF, PASSWORD)
+        harness.add_citizen(d, "张三", CITIZEN_ID, PASSWORD)
 
     @classmethod
     def sign_in(cls, login):
@@ -630,11 +619,9 @@ class LifeCycle(CatalogNode):
 
     def test_nobody_reviews_their_own_submission(self):
         # An account that is both steward and CDO, in the data authority.
-        r = subprocess.run([harness.BINARY, "account", "add", "--dir", self.node.dir, "--kind",
-                            "staff", "--login", "both.hats", "--name", "双岗", "--org", "ql.dsj",
-                            "--role", "cdo", "--role", "data_steward", "--password-stdin"],
-                           input=PASSWORD + "\n", capture_output=True, text=True, timeout=60)
-        self.assertEqual(r.returncode, 0, r.stderr)
+        harness.add_account(self.node.dir, PASSWORD, "--kind", "staff", "--login", "both.hats",
+                            "--name", "双岗", "--org", "ql.dsj", "--role", "cdo", "--role",
+                            "data_steward")
         type(self).sessions["both.hats"] = self.sign_in("both.hats")
         code = "301001/000001"
         self.create("both.hats", resource(code, "数据资源目录编制规范", resource_type="department"))
@@ -688,11 +675,8 @@ class LifeCycle(CatalogNode):
 
     def test_the_power_list_decides_who_reviews(self):
         # A CDO whose organisation lacks catalog.review on its power list is no data authority.
-        r = subprocess.run([harness.BINARY, "account", "add", "--dir", self.node.dir, "--kind",
-                            "staff", "--login", "cdo.b", "--name", "民政厅首席数据官", "--org", B,
-                            "--role", "cdo", "--password-stdin"],
-                           input=PASSWORD + "\n", capture_output=True, text=True, timeout=60)
-        self.assertEqual(r.returncode, 0, r.stderr)
+        harness.add_account(self.node.dir, PASSWORD, "--kind", "staff", "--login", "cdo.b",
+                            "--name", "民政厅首席数据官", "--org", B, "--role", "cdo")
         type(self).sessions["cdo.b"] = self.sign_in("cdo.b")
         code = "101001/001001"
         self.create("steward.a", resource(code, "枪支管理信息"))

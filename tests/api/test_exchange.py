@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import sys
 import threading
 import time
@@ -271,24 +270,13 @@ class ExchangeNode(harness.unittest.TestCase):
 
     @staticmethod
     def populate(d):
-        for code, name, kind in ORGS:
-            r = run_cli("org", "add", "--dir", d, "--code", code, "--name", name, "--level",
-                        "province", "--division", "110000", "--kind", kind)
-            assert r.returncode == 0, r.stderr
+        harness.add_orgs(d, ORGS)
         for action in ("catalog.review", "exchange.arbitrate"):
             r = run_cli("org", "power", "--dir", d, "--code", DSJ, "--action", action)
             assert r.returncode == 0, r.stderr
-        for login, org, role in STAFF:
-            r = subprocess.run([harness.BINARY, "account", "add", "--dir", d, "--kind", "staff",
-                                "--login", login, "--name", login, "--org", org, "--role", role,
-                                "--password-stdin"], input=PASSWORD + "\n", capture_output=True,
-                               text=True, timeout=60)
-            assert r.returncode == 0, r.stderr
+        harness.add_staff(d, STAFF, PASSWORD)
         for name, number in (("张三", CITIZEN), ("欧阳娜娜", CITIZEN2)):
-            r = subprocess.run([harness.BINARY, "account", "add", "--dir", d, "--kind", "citizen",
-                                "--name", name, "--id-number", number, "--password-stdin"],
-                               input=PASSWORD + "\n", capture_output=True, text=True, timeout=60)
-            assert r.returncode == 0, r.stderr
+            harness.add_citizen(d, name, number, PASSWORD)
 
     @classmethod
     def sign_in(cls, login):
