@@ -303,6 +303,8 @@ int yw_exchange_deliver(struct yw_exchange *ex, const struct yw_delivery_request
     (void)yw_copy(d->code, sizeof(d->code), g.code);
     if ((rc = yw__id_element(ex, txn, d->id_element, &err)) < 0)
         goto fail;
+    /* Released before the documents, which a cache miss reads through the
+     * catalog on another pooled connection: never hold two at once. */
     yw_store_rollback(&txn);
     if ((rc = yw__published_doc(ex, yw_str_c(code), g.version, &doc, &err)) < 0 ||
         (rc = yw__published_doc(ex, yw_str_c(code), g.current_version, &current, &err)) < 0 ||
