@@ -341,6 +341,20 @@ int yw_exchange_decide(struct yw_exchange *ex, const struct yw_principal *who, s
         (rc = yw_check_text(reason ? reason : "", 500, refuse, "reason", err)) < 0)
         return rc;
     yw_time_rfc3339(yw_now_ms(), now);
+    /* The resource version's document first, on its own connection: never
+     * while holding the write transaction (a pool of busy connections each
+     * waiting for a second would stall). */
+    if (approve) {
+        if ((rc = yw_store_begin(ex->cfg.catalog.store, YW_TXN_READ, &txn, err)) < 0 ||
+            (rc = load_app(txn, id_c, &a, err)) < 0)
+            goto out;
+        yw_store_rollback(&txn);
+        rc = yw__published_doc(ex, yw_str_c(a.code), a.version, &doc, err);
+        json_decref(a.body);
+        a.body = NULL;
+        if (rc < 0)
+            goto out;
+    }
     if ((rc = yw_store_begin(ex->cfg.catalog.store, YW_TXN_WRITE, &txn, err)) < 0 ||
         (rc = load_app(txn, id_c, &a, err)) < 0)
         goto out;
@@ -365,8 +379,7 @@ int yw_exchange_decide(struct yw_exchange *ex, const struct yw_principal *who, s
     if (approve) {
         json_t *narrowing = json_deep_copy(body);
         json_object_del(narrowing, "reason");
-        if ((rc = yw__published_doc(ex, yw_str_c(a.code), a.version, &doc, err)) < 0 ||
-            (rc = yw__conditions_check(narrowing, doc, json_object_get(a.body, "conditions"),
+        if ((rc = yw__conditions_check(narrowing, doc, json_object_get(a.body, "conditions"),
                                        &conditions, err)) < 0) {
             json_decref(narrowing);
             goto out;
