@@ -161,8 +161,6 @@ wrk_run() { # conns url label -> $work/wrk.<label>; fails on any non-2xx answer
     exit 1
   fi
 }
-rps() { awk '/Requests\/sec/ { print $2 }' "$work/wrk.$1"; }
-pct() { awk -v p="$2" '$1 == p { print $2 }' "$work/wrk.$1"; }
 
 serve() { # dir -> $pid, $base
   local port

@@ -146,8 +146,6 @@ wrk_run() { # conns seconds url label -> $work/wrk.<label>; fails on any non-2xx
     exit 1
   fi
 }
-rps() { awk '/Requests\/sec/ { print $2 }' "$work/wrk.$1"; }
-pct() { awk -v p="$2" '$1 == p { print $2 }' "$work/wrk.$1"; }
 answered() { awk '/requests in/ { print $1 }' "$work/wrk.$1"; }
 socket_errors() { sed -n 's/^ *Socket errors: //p' "$work/wrk.$1"; }
 ledger_size() { # the checkpoint's size, once it has stopped growing

@@ -47,3 +47,8 @@ CONF
   nbase="http://127.0.0.1:$nport"
   for _ in $(seq 100); do curl -fs "$nbase$3" >/dev/null && break; sleep 0.1; done
 }
+
+# Of a wrk run saved as $work/wrk.LABEL (with --latency): requests/s, and a
+# latency percentile ("99%").
+rps() { awk '/Requests\/sec/ { print $2 }' "$work/wrk.$1"; }
+pct() { awk -v p="$2" '$1 == p { print $2 }' "$work/wrk.$1"; }
