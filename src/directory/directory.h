@@ -108,6 +108,10 @@ json_t *yw_org_json(const struct yw_org *org);
 int yw_org_power(struct yw_store *store, struct yw_ledger *ledger, struct yw_str code,
                  struct yw_str action, bool grant, const char *actor,
                  struct yw_err *err) YW_MUST_USE;
+/* Whether the active organisation code holds action on its power list
+ * (false for an unknown or closed one). */
+int yw_org_holds_power(struct yw_store *store, struct yw_str code, const char *action, bool *holds,
+                       struct yw_err *err) YW_MUST_USE;
 
 /* ---- accounts and roles (accounts.c) -------------------------------------
  * Staff (in an organisation that is not an enterprise partner), citizens

@@ -492,3 +492,26 @@ out:
     yw_store_rollback(&txn);
     return rc;
 }
+
+int yw_org_holds_power(struct yw_store *store, struct yw_str code, const char *action, bool *holds,
+                       struct yw_err *err)
+{
+    struct yw_txn *txn = NULL;
+    struct yw_stmt *st = NULL;
+    *holds = false;
+    int rc = yw_store_begin(store, YW_TXN_READ, &txn, err);
+    if (rc == YW_OK)
+        rc = yw_txn_prepare(txn,
+                            "SELECT 1 FROM yw_power_list p JOIN yw_orgs o ON o.code = p.org "
+                            "WHERE p.org = ? AND p.action = ? AND o.status = 'active'",
+                            &st, err);
+    if (rc == YW_OK) {
+        yw_stmt_bind_text(st, 1, code.p, code.n);
+        yw_stmt_bind_text(st, 2, action, strlen(action));
+        rc = yw_stmt_step(st, err);
+        *holds = rc == 1;
+    }
+    yw_stmt_finalize(&st);
+    yw_store_rollback(&txn);
+    return rc < 0 ? rc : YW_OK;
+}

@@ -138,4 +138,14 @@ int yw_exchange_lineage(struct yw_exchange *ex, const struct yw_principal *who,
                         struct yw_str resource, struct yw_str org, json_t **out,
                         struct yw_err *err) YW_MUST_USE;
 
+/* ---- standing grants (standing.c) ----------------------------------------------
+ * The API key of consumer's standing grant (常态化授权) for the resource code,
+ * under which the node's one-stop services fetch case materials for the
+ * implementing organisation, into key_id: its newest records grant, an active
+ * one before a suspended one (whose delivery is then refused, and ledgered,
+ * with the grant's own reason). YW_ENOTFOUND when it has none but revoked
+ * ones. The delivery checks the grant as for any system. */
+int yw_exchange_standing_key(struct yw_exchange *ex, const char *consumer, const char *code,
+                             char key_id[48], struct yw_err *err) YW_MUST_USE;
+
 #endif

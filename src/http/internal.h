@@ -10,7 +10,7 @@
 #include "http.h"
 #include "policy/policy.h"
 
-#define YW__MAX_ROUTES 64
+#define YW__MAX_ROUTES 96
 
 /* The request as a handler sees it. Everything is lent for the call. */
 struct yw_request {
@@ -127,6 +127,16 @@ bool yw__split_last(struct yw_str rest, struct yw_str *head, struct yw_str *last
 
 /* "account:<login>" or "key:<id>": who acts, for the ledger. */
 void yw__actor_of(const struct yw_request *req, char out[96]);
+
+/* One-stop services (services_routes.c). */
+int yw__get_service_items(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_service_item(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__post_service_items(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__put_service_item(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__post_cases(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_cases(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_case(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__post_case_action(struct yw_request *req, struct yw_response *res, struct yw_err *err);
 
 /* The data resource catalog (catalog_routes.c). */
 int yw__get_catalog_search(struct yw_request *req, struct yw_response *res, struct yw_err *err);

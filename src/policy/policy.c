@@ -64,6 +64,18 @@ static const struct {
     {"exchange.deliver", STAFF, ROLE_ONLY},
     {"exchange.arbitrate", YW_ROLE_CDO, NEEDS_POWER},
     {"exchange.my_uses", YW_ROLE_CITIZEN, ROLE_ONLY},
+    /* One-stop services: the implementing organisation's approvers (or the
+     * CDO) keep its service items; applicants apply for themselves, window
+     * clerks and kiosks for an applicant present, assistants with consent;
+     * the handling organisation accepts and decides by its power list; the
+     * services authority (case.oversee on its power list) sees every case. */
+    {"item.write", YW_ROLE_APPROVER | YW_ROLE_CDO, OWN_ORG},
+    {"case.apply",
+     YW_ROLE_CITIZEN | YW_ROLE_ENTERPRISE_OPERATOR | YW_ROLE_WINDOW_CLERK | YW_ROLE_ASSISTANT,
+     ROLE_ONLY},
+    {"case.read", STAFF | YW_ROLE_CITIZEN | YW_ROLE_ENTERPRISE_OPERATOR, ROLE_ONLY},
+    {"case.forward", YW_ROLE_WINDOW_CLERK, ROLE_ONLY},
+    {"case.oversee", YW_ROLE_CDO, NEEDS_POWER},
     {"case.accept", YW_ROLE_WINDOW_CLERK | YW_ROLE_APPROVER, NEEDS_POWER},
     {"case.approve", YW_ROLE_APPROVER, NEEDS_POWER},
     {"supervision.claim", YW_ROLE_SUPERVISOR, NEEDS_POWER},

@@ -1,6 +1,7 @@
 /* JSON helpers shared by the modules that read request bodies. */
 #include "util.h"
 
+#include <stdio.h>
 #include <string.h>
 
 int yw_json_only_members(const json_t *obj, const char *const *allowed, const char *prefix,
@@ -37,4 +38,32 @@ bool yw_json_array_has(const json_t *list, const char *s)
             return true;
     }
     return false;
+}
+
+int yw_domain_find(const struct yw_domain *d, struct yw_str value)
+{
+    for (int i = 0; d[i].slug; i++)
+        if (yw_str_eq_c(value, d[i].slug) || yw_str_eq_c(value, d[i].zh))
+            return i;
+    return -1;
+}
+
+int yw_domain_pick(const struct yw_domain *d, const json_t *v, const char *field, const char **slug,
+                   struct yw_err *err)
+{
+    char list[400] = "";
+    size_t used = 0;
+    int i = json_is_string(v)
+                ? yw_domain_find(d, (struct yw_str){json_string_value(v), json_string_length(v)})
+                : -1;
+    if (i >= 0) {
+        *slug = d[i].slug;
+        return YW_OK;
+    }
+    for (int k = 0; d[k].slug && used < sizeof(list); k++) {
+        int n = snprintf(list + used, sizeof(list) - used, "%s%s", k ? ", " : "", d[k].slug);
+        used += n > 0 ? (size_t)n : 0;
+    }
+    return yw_err_set(err, YW_EINVAL, field, "%s 的值无效 / %s must be one of: %s", field, field,
+                      list);
 }

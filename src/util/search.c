@@ -134,3 +134,16 @@ bool yw_terms_next(struct yw_terms *t)
     t->term[t->term_len] = '\0';
     return true;
 }
+
+int yw_terms_append(struct yw_buf *b, const char *text)
+{
+    struct yw_terms t;
+    int rc = YW_OK;
+    yw_terms_init(&t, yw_str_c(text));
+    while (rc == YW_OK && yw_terms_next(&t)) {
+        rc = yw_buf_append(b, t.term, t.term_len);
+        if (rc == YW_OK)
+            rc = yw_buf_append(b, " ", 1);
+    }
+    return rc;
+}

@@ -154,6 +154,19 @@ int yw_json_only_members(const json_t *obj, const char *const *allowed, const ch
 /* True when the array list holds the string s. */
 bool yw_json_array_has(const json_t *list, const char *s);
 
+/* A value domain: slugs for the API, Chinese labels for people. Arrays end
+ * with {NULL, NULL}. */
+struct yw_domain {
+    const char *slug;
+    const char *zh;
+};
+/* The index of value (slug or label) in d, or -1. */
+int yw_domain_find(const struct yw_domain *d, struct yw_str value);
+/* The slug of v, a JSON string naming a slug or a label of d, into *slug;
+ * YW_EINVAL naming field (with the slugs listed) for anything else. */
+int yw_domain_pick(const struct yw_domain *d, const json_t *v, const char *field, const char **slug,
+                   struct yw_err *err) YW_MUST_USE;
+
 /* ---- IP allow lists (net.c) ------------------------------------------------
  * Comma-separated IPv4/IPv6 addresses and CIDR blocks ("10.0.0.0/8,::1"). */
 /* YW_EINVAL naming field unless every item parses. */
@@ -272,6 +285,8 @@ void yw_terms_init(struct yw_terms *t, struct yw_str text);
  *   punctuation, symbols, emoji, other scripts) separates terms, and so does
  *   the change between CJK and letters ("SM2证书" → sm2 证书). */
 bool yw_terms_next(struct yw_terms *t);
+/* Appends the terms of text (NULL: none) to b, each followed by a space. */
+int yw_terms_append(struct yw_buf *b, const char *text) YW_MUST_USE;
 
 /* ---- working-day calendar (工作日历, calendar.c) ----------------------------
  * Deadlines in government services are counted in working days. In China

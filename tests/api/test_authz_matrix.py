@@ -93,6 +93,21 @@ MATRIX = {
     # accounts here) and the overseers.
     ("GET", "/v1/exchange/lineage"): EXCHANGE_OVERSEERS,
     ("GET", "/v1/me/data-uses"): {"citizen"},
+    # Service guides are public; the implementing organisation's approvers
+    # and the CDO write items (item.write, checked per item behind the gate:
+    # an empty body is 400).
+    ("GET", "/v1/services/items"): EVERYONE,
+    ("GET", "/v1/services/items/*"): EVERYONE,
+    ("POST", "/v1/services/items"): {"approver", "cdo"},
+    ("PUT", "/v1/services/items/*"): {"approver", "cdo"},
+    # Applicants, window clerks and assistants apply (case.apply); everyone
+    # signed in lists the cases they may see; steps are decided per case
+    # behind the gate (the case below does not exist: 404).
+    ("POST", "/v1/services/cases"): {"citizen", "enterprise_operator", "window_clerk",
+                                     "assistant"},
+    ("GET", "/v1/services/cases"): SIGNED_IN,
+    ("GET", "/v1/services/cases/*"): SIGNED_IN,
+    ("POST", "/v1/services/cases/*"): SIGNED_IN,
     ("GET", "/metrics"): {"node_admin", "auditor"},
     ("GET", "/v1/openapi.json"): EVERYONE,
     ("GET", "/"): EVERYONE,
@@ -128,7 +143,10 @@ PATHS = {"/v1/keys/*": "/v1/keys/ywk_0000000000000000?reason=matrix",
          # changed.
          ("PUT", "/v1/exchange/resources/*"): "/v1/exchange/resources/101001/000002/records",
          ("DELETE", "/v1/exchange/resources/*"): "/v1/exchange/resources/101001/000002/records",
-         "/v1/exchange/lineage": "/v1/exchange/lineage?resource=101002/000001"}
+         "/v1/exchange/lineage": "/v1/exchange/lineage?resource=101002/000001",
+         "/v1/services/items/*": "/v1/services/items/QR-99999-001",
+         ("GET", "/v1/services/cases/*"): "/v1/services/cases/case-0000000000000000",
+         ("POST", "/v1/services/cases/*"): "/v1/services/cases/case-0000000000000000/accept"}
 
 
 class Matrix(harness.unittest.TestCase):

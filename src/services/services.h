@@ -1,0 +1,121 @@
+/*
+ * services — one-stop government services (一网通办): service items (政务服务
+ * 事项) with their guides, and cases (办件) from every channel, whose materials
+ * the government already holds are fetched through the exchange instead of
+ * asked for ("让数据多跑路，群众少跑腿"). Design note: docs/internals/services.md.
+ *
+ * A case's life (each step one transaction, then a ledger entry
+ * services.case.<step> naming who, never the applicant's identifiers):
+ *
+ *   draft ─submit─▶ submitted ─accept─▶ accepted ─review─▶ under_review ─approve─▶ approved ─┐
+ *                     │  ▲ │                │                   │ └─deny─▶ denied ──issue──┤
+ *                     │  │ └─reject─▶ not_accepted ─close─┐     │                           ▼
+ *                     │  └──── supplement ◀─┐             ▼     │               result_issued
+ * ─close─▶ closed └──── request_supplement ▶ supplement_requested (clock paused) ◀──────┘
+ *
+ * Who: the applicant (a citizen or an enterprise operator signed in, online
+ * or mobile), a window clerk for an applicant present (identity checked), a
+ * self-service kiosk (a system key with the window_clerk role, identity
+ * checked by its reader), or an assistant (帮办代办) with the applicant's
+ * consent recorded, creates and submits; the implementing organisation's
+ * window clerks or approvers whose organisation holds case.accept accept,
+ * refuse (不予受理), request supplements (补正), issue results and close; its
+ * approvers whose organisation holds case.approve review, approve and deny.
+ * Deadlines are working days (the node's calendar) from acceptance, paused
+ * while a supplement is awaited.
+ *
+ * Functions take the principal acting (who): NULL is the node's console.
+ */
+#ifndef YW_SERVICES_H
+#define YW_SERVICES_H
+
+#include <jansson.h>
+
+#include "catalog/catalog.h"
+#include "util/util.h"
+
+struct yw_exchange;
+struct yw_calendar;
+struct yw_principal;
+
+/* What every call needs, lent for the call. */
+struct yw_services {
+    struct yw_catalog catalog;          /* store, ledger, profile: materials name its resources */
+    struct yw_exchange *exchange;       /* fetches materials; NULL: every material is uploaded */
+    const struct yw_calendar *calendar; /* working days; NULL: weekends only */
+};
+
+/* ---- service items (items.c) ----------------------------------------------
+ * An item is JSON (docs/internals/services.md lists every member): code
+ * "XK-00012-001" (type, 主项 5 digits, 子项 3 digits), name, type, legal
+ * basis, implementing organisation — which must hold the type's power
+ * (item.xk, item.gg …) on its power list — service objects, acceptance
+ * conditions, materials (each optionally naming the catalog resource and
+ * fields it comes from), form fields, steps, legal and promised time limits
+ * in working days, fees, channels, online depth, cross-province mode and
+ * supervising organisations. */
+
+/* Creates (create true) or replaces an item, by the implementing
+ * organisation's approvers or the CDO (item.write). Ledger:
+ * services.item.create / services.item.update. */
+int yw_services_item_put(const struct yw_services *s, const struct yw_principal *who,
+                         const json_t *body, bool create, const char *actor, json_t **out,
+                         struct yw_err *err) YW_MUST_USE;
+/* One item by code; YW_ENOTFOUND when there is none. Public. */
+int yw_services_item_get(const struct yw_services *s, struct yw_str code, json_t **out,
+                         struct yw_err *err) YW_MUST_USE;
+
+struct yw_services_item_query {
+    struct yw_str q;      /* Chinese or English words, all required */
+    struct yw_str org;    /* implementing organisation */
+    struct yw_str type;   /* XK, GG … */
+    struct yw_str object; /* citizen enterprise */
+    int64_t limit, offset;
+};
+/* Items matching the query, by code: {"total", "items": [summaries]}. Public. */
+int yw_services_item_search(const struct yw_services *s, const struct yw_services_item_query *in,
+                            json_t **out, struct yw_err *err) YW_MUST_USE;
+
+/* ---- cases (cases.c) ------------------------------------------------------- */
+
+/* Creates a case for an item (case.apply) as a draft, or submitted at once
+ * when body.submit is true; fetches every material that names a catalog
+ * resource through the exchange under a standing grant of the implementing
+ * organisation before writing (a delivery made stays in the ledger even when
+ * the case is then refused, e.g. submit with a required material missing). */
+int yw_services_case_create(const struct yw_services *s, const struct yw_principal *who,
+                            const json_t *body, const char *actor, json_t **out,
+                            struct yw_err *err) YW_MUST_USE;
+/* A case with its materials and steps, for who may see it (its applicant,
+ * its creator, the implementing and receiving organisations' staff, those
+ * who oversee). Others get YW_ENOTFOUND, as for no case. */
+int yw_services_case_get(const struct yw_services *s, const struct yw_principal *who,
+                         struct yw_str id, json_t **out, struct yw_err *err) YW_MUST_USE;
+/* One step (submit, forward, accept, reject, request_supplement, supplement,
+ * review, approve, deny, issue, close, withdraw) with body (reason, decision
+ * …). */
+int yw_services_case_step(const struct yw_services *s, const struct yw_principal *who,
+                          struct yw_str id, struct yw_str step, const json_t *body,
+                          const char *actor, json_t **out, struct yw_err *err) YW_MUST_USE;
+/* Uploads material index (a fetch that failed, or one the government does
+ * not hold): {"file_name", "media_type", "content_base64"} up to 1 MiB, by
+ * whoever may submit the case, while it is a draft, submitted or awaiting a
+ * supplement. */
+int yw_services_case_upload(const struct yw_services *s, const struct yw_principal *who,
+                            struct yw_str id, int index, const json_t *body, const char *actor,
+                            json_t **out, struct yw_err *err) YW_MUST_USE;
+
+struct yw_services_case_query {
+    struct yw_str state; /* "" for all */
+    struct yw_str org;   /* implementing organisation; staff default to their own */
+    struct yw_str due;   /* "overdue", "near" (due within near_days working days) or "" */
+    int near_days;       /* 2 when 0 */
+    int64_t limit, offset;
+};
+/* Cases who may see, by deadline then newest: citizens and enterprise
+ * operators their own, staff their organisation's, overseers all. */
+int yw_services_case_list(const struct yw_services *s, const struct yw_principal *who,
+                          const struct yw_services_case_query *in, json_t **out,
+                          struct yw_err *err) YW_MUST_USE;
+
+#endif
