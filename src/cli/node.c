@@ -14,6 +14,7 @@
 #include "http/http.h"
 #include "ledger/ledger.h"
 #include "node/node.h"
+#include "services/services.h"
 
 static const char usage_init[] =
     "Usage: yiwang init --dir D [--profile gm|intl] [--db URL] [--origin ORIGIN]\n"
@@ -121,7 +122,19 @@ int yw_cli_serve(int argc, char **argv)
            "\"schema_version\":%d,\"db\":\"%s\"",
            bound, bound, YW_VERSION, yw_profile_name(ctx->profile), ctx->schema_version,
            yw_store_dialect(ctx->store) == YW_DIALECT_SQLITE ? "sqlite" : "postgres");
-    sigwait(&stop_signals, &sig);
+    /* Until a stop signal: every minute, escalate supervision tasks past
+     * their deadlines (审管联动). */
+    struct yw_services services;
+    yw_node_services(ctx, &services);
+    do {
+        size_t escalated = 0;
+        if (yw_services_escalate(&services, yw_day_from_ms(yw_now_ms()), &escalated, &err) < 0)
+            yw_log(YW_LOG_ERROR, "escalation_failed", "\"code\":\"%s\"", yw_err_name(err.code));
+        else if (escalated > 0)
+            yw_log(YW_LOG_INFO, "supervision_escalated", "\"tasks\":%zu", escalated);
+        struct timespec minute = {60, 0};
+        sig = sigtimedwait(&stop_signals, NULL, &minute);
+    } while (sig != SIGINT && sig != SIGTERM);
     yw_log(YW_LOG_INFO, "stopping", "\"signal\":\"%s\"", sig == SIGINT ? "SIGINT" : "SIGTERM");
     yw_http_stop(srv);
     rc = yw_node_record_stop(ctx, sig == SIGINT ? "SIGINT" : "SIGTERM", &err);

@@ -137,6 +137,9 @@ int yw__post_cases(struct yw_request *req, struct yw_response *res, struct yw_er
 int yw__get_cases(struct yw_request *req, struct yw_response *res, struct yw_err *err);
 int yw__get_case(struct yw_request *req, struct yw_response *res, struct yw_err *err);
 int yw__post_case_action(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_tasks(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_task(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__post_task_step(struct yw_request *req, struct yw_response *res, struct yw_err *err);
 
 /* The data resource catalog (catalog_routes.c). */
 int yw__get_catalog_search(struct yw_request *req, struct yw_response *res, struct yw_err *err);

@@ -9,8 +9,8 @@
 
 static struct yw_services services_of(const struct yw_request *req)
 {
-    struct yw_services s = {.exchange = req->ctx->exchange, .calendar = req->ctx->calendar};
-    yw_node_catalog(req->ctx, &s.catalog);
+    struct yw_services s;
+    yw_node_services(req->ctx, &s);
     return s;
 }
 
@@ -124,4 +124,36 @@ int yw__post_case_action(struct yw_request *req, struct yw_response *res, struct
     }
     return yw_services_case_step(&s, &req->principal, head, last, req->json, actor, &res->json,
                                  err);
+}
+
+/* 审管联动: GET …/supervision?state=&case=&escalated=1, …/supervision/{id};
+ * POST …/supervision/{id}/claim|act|conclude. */
+int yw__get_tasks(struct yw_request *req, struct yw_response *res, struct yw_err *err)
+{
+    struct yw_services s = services_of(req);
+    struct yw_str escalated = yw__query_str(req, "escalated");
+    struct yw_services_task_query q = {.state = yw__query_str(req, "state"),
+                                       .case_id = yw__query_str(req, "case"),
+                                       .escalated_only = yw_str_eq_c(escalated, "1") ||
+                                                         yw_str_eq_c(escalated, "true")};
+    return yw_services_tasks(&s, &req->principal, &q, &res->json, err);
+}
+
+int yw__get_task(struct yw_request *req, struct yw_response *res, struct yw_err *err)
+{
+    struct yw_services s = services_of(req);
+    return yw_services_task_get(&s, &req->principal, req->rest, &res->json, err);
+}
+
+int yw__post_task_step(struct yw_request *req, struct yw_response *res, struct yw_err *err)
+{
+    struct yw_services s = services_of(req);
+    struct yw_str id, step;
+    char actor[96];
+    if (!yw__split_last(req->rest, &id, &step))
+        return yw_err_set(err, YW_ENOTFOUND, NULL,
+                          "路径须为 …/supervision/{id}/claim|act|conclude / the path is "
+                          "…/supervision/{id}/claim|act|conclude");
+    yw__actor_of(req, actor);
+    return yw_services_task_step(&s, &req->principal, id, step, req->json, actor, &res->json, err);
 }

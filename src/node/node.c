@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "services/services.h"
+
 int yw_node_check_name(struct yw_str name, struct yw_err *err)
 {
     size_t chars = 0;
@@ -578,6 +580,12 @@ void yw_node_catalog(const struct yw_ctx *ctx, struct yw_catalog *out)
     out->ledger = ctx->ledger;
     out->code_rule = yw_catalog_code_rule(ctx->config.catalog_code_rule);
     out->profile = ctx->profile;
+}
+
+void yw_node_services(const struct yw_ctx *ctx, struct yw_services *out)
+{
+    *out = (struct yw_services){.exchange = ctx->exchange, .calendar = ctx->calendar};
+    yw_node_catalog(ctx, &out->catalog);
 }
 
 void yw_node_public_url(const struct yw_ctx *ctx, char out[300])

@@ -112,6 +112,9 @@ int yw_node_auth_config(const struct yw_ctx *ctx, struct yw_auth_config *out) YW
 
 /* The catalog over this node's store and ledger, with its code rule. */
 void yw_node_catalog(const struct yw_ctx *ctx, struct yw_catalog *out);
+struct yw_services;
+/* The one-stop services over this node's catalog, exchange and calendar. */
+void yw_node_services(const struct yw_ctx *ctx, struct yw_services *out);
 /* The node's public base URL without a trailing slash (public_url, or
  * http://listen when unset). */
 void yw_node_public_url(const struct yw_ctx *ctx, char out[300]);

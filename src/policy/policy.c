@@ -78,7 +78,11 @@ static const struct {
     {"case.oversee", YW_ROLE_CDO, NEEDS_POWER},
     {"case.accept", YW_ROLE_WINDOW_CLERK | YW_ROLE_APPROVER, NEEDS_POWER},
     {"case.approve", YW_ROLE_APPROVER, NEEDS_POWER},
+    /* 审管联动: both organisations' staff read a task; the supervising
+     * organisation's supervisors claim it (a power) and act on it. */
+    {"supervision.read", STAFF, ROLE_ONLY},
     {"supervision.claim", YW_ROLE_SUPERVISOR, NEEDS_POWER},
+    {"supervision.act", YW_ROLE_SUPERVISOR, ROLE_ONLY},
 };
 
 unsigned yw_policy_role(struct yw_str name)

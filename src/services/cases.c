@@ -657,11 +657,12 @@ int yw_services_case_create(const struct yw_services *s, const struct yw_princip
     (void)yw_copy(c.created_by, sizeof(c.created_by), actor);
     (void)yw_copy(c.state, sizeof(c.state), "draft");
     yw_time_rfc3339(yw_now_ms(), now);
-    doc = json_pack("{s:O, s:O, s:O, s:O*, s:O*, s:O, s:o}", "item_name",
+    doc = json_pack("{s:O, s:O, s:O, s:O*, s:O*, s:O, s:o, s:O}", "item_name",
                     json_object_get(item, "name"), "applicant", applicant, "form",
                     json_object_get(body, "form") ? json_object_get(body, "form") : json_object(),
                     "consent", consent, "handover", handover, "promised_days",
-                    json_object_get(item, "promised_days"), "required_form", required_form);
+                    json_object_get(item, "promised_days"), "required_form", required_form,
+                    "supervisors", json_object_get(item, "supervisors"));
     if (doc == NULL || (rc = yw_ledger_canonical(doc, &doc_bytes)) < 0) {
         rc = yw_err_set(err, YW_EINVAL, NULL, "办件过大 / the case is too large");
         goto out;
@@ -769,7 +770,8 @@ int yw_services_case_get(const struct yw_services *s, const struct yw_principal 
         goto out;
     }
     view = case_summary(&c);
-    const char *keep[] = {"form", "consent", "handover", "decision", "result", "promised_days"};
+    const char *keep[] = {"form",   "consent",       "handover",   "decision",
+                          "result", "promised_days", "supervision"};
     for (size_t i = 0; view && i < sizeof(keep) / sizeof(keep[0]); i++)
         if (json_object_get(c.doc, keep[i]))
             json_object_set(view, keep[i], json_object_get(c.doc, keep[i]));
@@ -899,14 +901,17 @@ int yw_services_case_step(const struct yw_services *s, const struct yw_principal
     const char *reason = NULL;
     char now[32], from[24], to[24];
     int64_t day = today();
+    json_t *elements = NULL, *pushed = json_array();
     int rc;
 
     *out = NULL;
     yw_buf_init(&bytes, 1024 * 1024);
-    if (step == NULL)
-        return yw_err_set(err, YW_ENOTFOUND, NULL,
-                          "没有这个步骤 / no such step: submit withdraw forward accept reject "
-                          "request_supplement supplement review approve deny issue close");
+    if (step == NULL) {
+        rc = yw_err_set(err, YW_ENOTFOUND, NULL,
+                        "没有这个步骤 / no such step: submit withdraw forward accept reject "
+                        "request_supplement supplement review approve deny issue close");
+        goto out;
+    }
     if ((rc = yw_store_begin(s->catalog.store, YW_TXN_WRITE, &txn, err)) < 0 ||
         (rc = load_case(txn, id, &c, err)) < 0)
         goto out;
@@ -994,13 +999,26 @@ int yw_services_case_step(const struct yw_services *s, const struct yw_principal
     yw_stmt_bind_text(st, 6, now, strlen(now));
     yw_stmt_bind_text(st, 7, c.id, strlen(c.id));
     if ((rc = yw_stmt_step(st, err)) < 0 ||
-        (rc = insert_step(txn, c.id, step->name, from, to, actor, reason, now, err)) < 0 ||
-        (rc = yw_store_commit(&txn, err)) < 0)
+        (rc = insert_step(txn, c.id, step->name, from, to, actor, reason, now, err)) < 0)
+        goto out;
+    /* 审管联动: the approval and its supervision tasks are one transaction. */
+    if (strcmp(step->name, "approve") == 0) {
+        elements = json_pack("{s:s, s:s, s:O, s:s, s:O, s:O, s:s}", "case", c.id, "item", c.item,
+                             "item_name", json_object_get(c.doc, "item_name"), "approving_org",
+                             c.org, "applicant", json_object_get(c.doc, "applicant"), "decision",
+                             json_object_get(c.doc, "decision"), "approved_at", now);
+        if (elements == NULL ||
+            (rc = yw__push_tasks(s, txn, c.id, c.org, json_object_get(c.doc, "supervisors"),
+                                 elements, actor, pushed, err)) < 0)
+            goto out;
+    }
+    if ((rc = yw_store_commit(&txn, err)) < 0)
         goto out;
     char due_text[11];
     day_text(due, due_text);
     if ((rc = record(s, step->name, who, actor, &c, from, to, reason,
-                     due_text[0] ? json_pack("{s:s}", "due", due_text) : NULL, err)) < 0)
+                     due_text[0] ? json_pack("{s:s}", "due", due_text) : NULL, err)) < 0 ||
+        (rc = yw__record_pushed(s, c.id, c.org, pushed, actor, err)) < 0)
         goto out;
     rc = yw_services_case_get(s, who, id, out, err);
 out:
@@ -1008,6 +1026,8 @@ out:
     yw_store_rollback(&txn);
     yw_buf_free(&bytes);
     json_decref(c.doc);
+    json_decref(elements);
+    json_decref(pushed);
     return rc;
 }
 

@@ -33,4 +33,14 @@ int yw__fetch_material(const struct yw_services *s, const char *org, const json_
                        const char *applicant_id, json_t **content, char grant[48], int64_t *index,
                        char note[256], struct yw_err *err) YW_MUST_USE;
 
+/* Approving a case, in its transaction: a task for each supervising
+ * organisation (审管联动) with the case's elements; pushed gets
+ * [{"task", "supervisor_org"}]. yw__record_pushed ledgers them after the
+ * commit. (supervision.c) */
+int yw__push_tasks(const struct yw_services *s, struct yw_txn *txn, const char *case_id,
+                   const char *approving_org, const json_t *supervisors, const json_t *elements,
+                   const char *actor, json_t *pushed, struct yw_err *err) YW_MUST_USE;
+int yw__record_pushed(const struct yw_services *s, const char *case_id, const char *approving_org,
+                      const json_t *pushed, const char *actor, struct yw_err *err) YW_MUST_USE;
+
 #endif

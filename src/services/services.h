@@ -43,6 +43,8 @@ struct yw_services {
     struct yw_catalog catalog;          /* store, ledger, profile: materials name its resources */
     struct yw_exchange *exchange;       /* fetches materials; NULL: every material is uploaded */
     const struct yw_calendar *calendar; /* working days; NULL: weekends only */
+    int claim_days;                     /* supervision: working days to claim a task (2) */
+    int finish_days;                    /* … and to conclude it once claimed (20) */
 };
 
 /* ---- service items (items.c) ----------------------------------------------
@@ -117,5 +119,40 @@ struct yw_services_case_query {
 int yw_services_case_list(const struct yw_services *s, const struct yw_principal *who,
                           const struct yw_services_case_query *in, json_t **out,
                           struct yw_err *err) YW_MUST_USE;
+
+/* ---- approval–supervision linkage (审管联动, supervision.c) --------------------
+ * Approving a case pushes, in the approval's transaction, a task to each of
+ * the item's supervising organisations (as the item was when the case was
+ * made) with the case's elements: applicant, item, decision, conditions,
+ * certificate. The supervising organisation's supervisors claim it (认领, a
+ * power: supervision.claim) within claim_days working days, record what they
+ * did (act: 现场检查, 约谈 …) and conclude with a result (compliant,
+ * rectification_ordered, penalty, licence_revoked) that flows back into the
+ * case within finish_days of the claim. Both organisations see the same task
+ * and its history; tasks past a deadline escalate to both organisations'
+ * liaison officers. Ledger: services.supervision.<step>. */
+
+struct yw_services_task_query {
+    struct yw_str state;   /* pushed claimed completed, or "" */
+    struct yw_str case_id; /* or "" */
+    bool escalated_only;
+};
+/* Tasks of who's organisation, either side (overseers: all), newest first. */
+int yw_services_tasks(const struct yw_services *s, const struct yw_principal *who,
+                      const struct yw_services_task_query *in, json_t **out,
+                      struct yw_err *err) YW_MUST_USE;
+/* A task with its elements and history; YW_ENOTFOUND outside both sides. */
+int yw_services_task_get(const struct yw_services *s, const struct yw_principal *who,
+                         struct yw_str id, json_t **out, struct yw_err *err) YW_MUST_USE;
+/* claim; act {"kind", "note"}; conclude {"outcome", "summary"}. */
+int yw_services_task_step(const struct yw_services *s, const struct yw_principal *who,
+                          struct yw_str id, struct yw_str step, const json_t *body,
+                          const char *actor, json_t **out, struct yw_err *err) YW_MUST_USE;
+/* Escalates tasks unclaimed or unfinished past their deadline as of day
+ * (each once per deadline, at most 64 per call): an escalate event naming
+ * both organisations' liaison officers, and a ledger entry. The node runs it
+ * every minute while serving; `yiwang services escalate` runs it once. */
+int yw_services_escalate(const struct yw_services *s, int64_t day, size_t *count,
+                         struct yw_err *err) YW_MUST_USE;
 
 #endif

@@ -217,6 +217,7 @@ int yw_base64_decode(struct yw_str in, uint8_t *out, size_t out_size, size_t *ou
 int yw_check_text(const char *text, size_t max_chars, bool required, const char *field,
                   struct yw_err *err)
 {
+    text = text ? text : "";
     size_t n = strlen(text), chars = 0;
     if (!yw_utf8_valid(text, n))
         return yw_err_set(err, YW_EINVAL, field, "%s 不是合法的 UTF-8 / %s is not valid UTF-8",

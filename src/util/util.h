@@ -74,8 +74,8 @@ bool yw_str_eq_c(struct yw_str a, const char *s);
  * dst empty when it does not fit. */
 int yw_copy(char *dst, size_t dst_size, const char *src);
 /* Text from outside for a named field: well-formed UTF-8 without control
- * characters, 1 (when required) to max_chars characters. YW_EINVAL naming
- * field otherwise. */
+ * characters, 1 (when required) to max_chars characters; NULL counts as
+ * empty. YW_EINVAL naming field otherwise. */
 int yw_check_text(const char *text, size_t max_chars, bool required, const char *field,
                   struct yw_err *err) YW_MUST_USE;
 /* snprintf that reports truncation as YW_ETOOBIG (and leaves dst empty)

@@ -93,6 +93,12 @@ MATRIX = {
     # accounts here) and the overseers.
     ("GET", "/v1/exchange/lineage"): EXCHANGE_OVERSEERS,
     ("GET", "/v1/me/data-uses"): {"citizen"},
+    # 审管联动: staff of either organisation read a task; the supervising
+    # organisation's supervisors act on it (decided per task behind the gate:
+    # the task below does not exist, 404).
+    ("GET", "/v1/services/supervision"): STAFF,
+    ("GET", "/v1/services/supervision/*"): STAFF,
+    ("POST", "/v1/services/supervision/*"): STAFF,
     # Service guides are public; the implementing organisation's approvers
     # and the CDO write items (item.write, checked per item behind the gate:
     # an empty body is 400).
@@ -145,6 +151,9 @@ PATHS = {"/v1/keys/*": "/v1/keys/ywk_0000000000000000?reason=matrix",
          ("DELETE", "/v1/exchange/resources/*"): "/v1/exchange/resources/101001/000002/records",
          "/v1/exchange/lineage": "/v1/exchange/lineage?resource=101002/000001",
          "/v1/services/items/*": "/v1/services/items/QR-99999-001",
+         ("GET", "/v1/services/supervision/*"): "/v1/services/supervision/task-0000000000000000",
+         ("POST", "/v1/services/supervision/*"):
+             "/v1/services/supervision/task-0000000000000000/claim",
          ("GET", "/v1/services/cases/*"): "/v1/services/cases/case-0000000000000000",
          ("POST", "/v1/services/cases/*"): "/v1/services/cases/case-0000000000000000/accept"}
 

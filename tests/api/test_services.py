@@ -30,7 +30,9 @@ ORGS = [(DSJ, "青岚省大数据管理局", "data_authority"), (P, "青岚省�
 STAFF = [("cdo", DSJ, "cdo"), ("steward.p", P, "data_steward"), ("steward.c", C, "data_steward"),
          ("clerk.c", C, "window_clerk"), ("approver.c", C, "approver"),
          ("assistant.c", C, "assistant"), ("approver.o", O, "approver"),
-         ("clerk.o", O, "window_clerk"), ("clerk.r", R, "window_clerk")]
+         ("clerk.o", O, "window_clerk"), ("supervisor.o", O, "supervisor"),
+         ("clerk.r", R, "window_clerk")]
+LIAISONS = {C: ("王联络", "13800000001"), O: ("李联络", "13800000002")}
 CITIZEN, CITIZEN2, NOBODY = ex.CITIZEN, ex.CITIZEN2, ex.NOBODY  # NOBODY: no record
 POP = ex.POP
 MARRIAGE = "QR-00031-001"
@@ -73,11 +75,18 @@ class ServicesNode(harness.unittest.TestCase):
         cls.node = Node(profile=cls.PROFILE, origin="yiwang.test/services")
         try:
             d = cls.node.dir
-            harness.add_orgs(d, ORGS)
+            for code, name, kind in ORGS:
+                liaison = LIAISONS.get(code)
+                r = run_cli("org", "add", "--dir", d, "--code", code, "--name", name, "--level",
+                            "province", "--division", "110000", "--kind", kind,
+                            *(("--liaison", liaison[0], "--liaison-phone", liaison[1])
+                              if liaison else ()))
+                assert r.returncode == 0, r.stderr
             harness.add_orgs(d, [(R, "河山省政务服务中心", "department")], division="130000")
             for org, action in ((DSJ, "catalog.review"), (DSJ, "case.oversee"),
                                 (DSJ, "exchange.arbitrate"), (C, "item.qr"),
-                                (C, "case.accept"), (C, "case.approve"), (O, "item.gg")):
+                                (C, "case.accept"), (C, "case.approve"), (O, "item.gg"),
+                                (O, "supervision.claim")):
                 r = run_cli("org", "power", "--dir", d, "--code", org, "--action", action)
                 assert r.returncode == 0, r.stderr
             harness.add_staff(d, STAFF, PASSWORD)
@@ -472,6 +481,107 @@ class Cases(ServicesNode):
                 self.assertEqual(status, 200, page)
                 self.assertEqual(theirs["id"] in [c["id"] for c in page["cases"]], sees)
         self.assertError(self.node.call("GET", "/v1/services/cases"), 401)
+
+
+class Supervision(ServicesNode):
+    """审管联动: approval pushes a task to each supervising organisation."""
+
+    def approved_case(self):
+        case = self.submitted_case()
+        cid = case["id"]
+        for who, step in (("clerk.c", "accept"), ("approver.c", "review")):
+            self.assertEqual(self.step(who, cid, step)[0], 200)
+        status, case = self.step("approver.c", cid, "approve", decision="准予登记",
+                                 conditions="凭证领取",
+                                 certificate={"name": "结婚证", "number": "J-2026-7"})
+        self.assertEqual(status, 200, case)
+        return case
+
+    def tasks(self, who, query=""):
+        status, page = self.call(who, "GET", "/v1/services/supervision" + query)
+        self.assertEqual(status, 200, page)
+        return page["tasks"]
+
+    def task_step(self, who, task, step, **body):
+        return self.call(who, "POST", "/v1/services/supervision/%s/%s" % (task, step), body or None)
+
+    def test_1_push_claim_act_conclude_and_the_result_flows_back(self):
+        marks = ex.load_calendar()
+        today = ex.china_today()
+        case = self.approved_case()
+        cid = case["id"]
+        tasks = self.tasks("supervisor.o", "?case=" + cid)
+        self.assertEqual([(t["supervisor_org"], t["approving_org"], t["state"]) for t in tasks],
+                         [(O, C, "pushed")])
+        tid = tasks[0]["id"]
+        self.assertEqual(tasks[0]["claim_due"], ex.add_working_days(today, 2, marks).isoformat())
+        # The task carries the case's elements.
+        status, task = self.call("supervisor.o", "GET", "/v1/services/supervision/" + tid)
+        elements = task["elements"]
+        self.assertEqual((elements["item"], elements["applicant"]["id"],
+                          elements["decision"]["certificate"]["number"],
+                          elements["decision"]["conditions"]), (MARRIAGE, CITIZEN, "J-2026-7",
+                                                                "凭证领取"))
+        # Refused: the wrong organisation, the wrong role, the wrong order.
+        self.assertError(self.task_step("clerk.c", tid, "claim"), 403)
+        self.assertError(self.task_step("clerk.o", tid, "claim"), 403)
+        self.assertError(self.task_step("clerk.r", tid, "claim"), 404)
+        self.assertError(self.task_step("supervisor.o", tid, "act", kind="inspection",
+                                        note="现场检查"), 409, "state")
+        self.assertError(self.task_step("supervisor.o", tid, "conclude", outcome="penalty"), 400,
+                         "summary")
+        status, task = self.task_step("supervisor.o", tid, "claim")
+        self.assertEqual((status, task["state"], task["finish_due"]),
+                         (200, "claimed", ex.add_working_days(today, 20, marks).isoformat()), task)
+        self.assertError(self.task_step("supervisor.o", tid, "claim"), 409, "state")
+        status, task = self.task_step("supervisor.o", tid, "act", kind="现场检查",
+                                      note="核查当事人登记信息，未发现问题")
+        self.assertEqual(status, 200, task)
+        status, task = self.task_step("supervisor.o", tid, "conclude", outcome="吊销许可",
+                                      summary="发现虚假材料，撤销登记")
+        self.assertEqual((task["state"], task["outcome"]), ("completed", "licence_revoked"))
+        # Both sides see the same task and its history; the case has the result.
+        status, seen = self.call("approver.c", "GET", "/v1/services/supervision/" + tid)
+        self.assertEqual([h["kind"] for h in seen["history"]], ["push", "claim", "act", "conclude"])
+        self.assertEqual(seen["history"], task["history"])
+        status, case = self.call("clerk.c", "GET", "/v1/services/cases/" + cid)
+        self.assertEqual([(r["task"], r["outcome"]) for r in case["supervision"]],
+                         [(tid, "licence_revoked")])
+        self.assertTrue(case["decision"]["certificate_revoked"])
+        kinds = [e["type"] for e in self.entries_of("services.supervision.")
+                 if e["task"] == tid]
+        self.assertEqual(kinds, ["services.supervision.push", "services.supervision.claim",
+                                 "services.supervision.act", "services.supervision.conclude"])
+
+    def test_2_late_tasks_escalate_to_both_liaisons_once(self):
+        case = self.approved_case()
+        tid = self.tasks("supervisor.o", "?case=" + case["id"])[0]["id"]
+        self.node.db.execute("UPDATE yw_supervision_tasks SET claim_due_day = claim_due_day - 5 "
+                             "WHERE id = '%s'" % tid)
+        r = run_cli("services", "escalate", "--dir", self.node.dir)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("escalated 1 ", r.stdout)
+        r = run_cli("services", "escalate", "--dir", self.node.dir)  # once per deadline
+        self.assertIn("escalated 0 ", r.stdout)
+        status, task = self.call("approver.c", "GET", "/v1/services/supervision/" + tid)
+        self.assertEqual((task["escalated"], task["overdue"]), (1, True))
+        escalation = task["history"][-1]
+        self.assertEqual((escalation["kind"], escalation["body"]["reason"]),
+                         ("escalate", "unclaimed"))
+        self.assertEqual({(l["org"], l["liaison"], l["phone"]) for l in escalation["body"]["liaisons"]},
+                         {(C,) + LIAISONS[C], (O,) + LIAISONS[O]})
+        self.assertIn(tid, [t["id"] for t in self.tasks("approver.c", "?escalated=1")])
+        # Claimed, then unfinished past its deadline: escalated again.
+        self.assertEqual(self.task_step("supervisor.o", tid, "claim")[0], 200)
+        self.node.db.execute("UPDATE yw_supervision_tasks SET finish_due_day = finish_due_day - 30 "
+                             "WHERE id = '%s'" % tid)
+        r = run_cli("services", "escalate", "--dir", self.node.dir)
+        self.assertIn("escalated 1 ", r.stdout)
+        status, task = self.call("supervisor.o", "GET", "/v1/services/supervision/" + tid)
+        self.assertEqual((task["escalated"], task["history"][-1]["body"]["reason"]),
+                         (2, "unfinished"))
+        entries = [e for e in self.entries_of("services.supervision.escalate") if e["task"] == tid]
+        self.assertEqual([e["reason"] for e in entries], ["unclaimed", "unfinished"])
 
 
 if __name__ == "__main__":
