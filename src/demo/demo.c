@@ -56,12 +56,44 @@ static const struct demo_org orgs[] = {
 static const struct {
     const char *org, *action;
 } powers[] = {
-    {"ql.dsj", "catalog.review"},        {"ql.dsj", "catalog.publish"},
-    {"ql.dsj", "exchange.arbitrate"},    {"ql.gat", "catalog.publish"},
-    {"ql.gat", "exchange.approve"},      {"ql.scjg", "supervision.claim"},
-    {"ql.xzsp", "case.accept"},          {"ql.xzsp", "case.approve"},
-    {"ql.qc.xzsp", "case.accept"},       {"ql.qc.xzsp", "case.approve"},
-    {"ql.qc.scjg", "supervision.claim"}, {"ql.lg.xzsp", "case.accept"},
+    {"ql.dsj", "catalog.review"},
+    {"ql.dsj", "catalog.publish"},
+    {"ql.dsj", "exchange.arbitrate"},
+    {"ql.gat", "catalog.publish"},
+    {"ql.gat", "exchange.approve"},
+    {"ql.scjg", "supervision.claim"},
+    {"ql.xzsp", "case.accept"},
+    {"ql.xzsp", "case.approve"},
+    {"ql.qc.xzsp", "case.accept"},
+    {"ql.qc.xzsp", "case.approve"},
+    {"ql.qc.scjg", "supervision.claim"},
+    {"ql.lg.xzsp", "case.accept"},
+    /* One-stop services: the types of item each organisation implements,
+     * deciding cases, and the data authority overseeing them. */
+    {"ql.qc.xzsp", "item.xk"},
+    {"ql.dsj", "case.oversee"},
+    {"ql.rst", "item.qr"},
+    {"ql.rst", "item.gg"},
+    {"ql.rst", "item.jf"},
+    {"ql.rst", "case.accept"},
+    {"ql.rst", "case.approve"},
+    {"ql.mzt", "item.qr"},
+    {"ql.mzt", "item.jf"},
+    {"ql.mzt", "case.accept"},
+    {"ql.mzt", "case.approve"},
+    {"ql.gat", "item.qr"},
+    {"ql.gat", "item.gg"},
+    {"ql.gat", "case.accept"},
+    {"ql.gat", "case.approve"},
+    {"ql.wjw", "item.gg"},
+    {"ql.wjw", "item.xk"},
+    {"ql.wjw", "case.accept"},
+    {"ql.wjw", "case.approve"},
+    {"ql.wjw", "supervision.claim"},
+    {"ql.jyt", "item.qr"},
+    {"ql.jyt", "item.gg"},
+    {"ql.jyt", "case.accept"},
+    {"ql.jyt", "case.approve"},
 };
 
 static const struct {
@@ -71,6 +103,8 @@ static const struct {
     {"staff", "cdo.qinglan", "周明远", "ql.dsj", "cdo"},
     {"staff", "steward.gat", "刘强", "ql.gat", "data_steward"},
     /* Answers applications for 公安厅's conditional resources (exchange.approve). */
+    /* Decides the cases of 青川市行政审批服务局 (case.approve). */
+    {"staff", "approver.qc", "蒋文", "ql.qc.xzsp", "approver"},
     {"staff", "approver.gat", "唐振华", "ql.gat", "approver"},
     {"staff", "approver.xzsp", "陈佳", "ql.xzsp", "approver"},
     {"staff", "clerk.qc", "冯雪", "ql.qc.xzsp", "window_clerk"},
@@ -335,5 +369,7 @@ int yw_demo_populate(struct yw_ctx *ctx, FILE *out, struct yw_err *err)
     if ((rc = populate_catalog(ctx, out, err)) < 0 ||
         (rc = yw__demo_people(ctx, out, &example, err)) < 0)
         return rc;
-    return populate_grants(ctx, out, &example, err);
+    if ((rc = populate_grants(ctx, out, &example, err)) < 0)
+        return rc;
+    return yw__demo_services(ctx, out, &example, err);
 }

@@ -30,4 +30,10 @@ struct yw__demo_example {
 int yw__demo_people(struct yw_ctx *ctx, FILE *out, struct yw__demo_example *example,
                     struct yw_err *err) YW_MUST_USE;
 
+/* The one-stop services (services.c): standing grants of the implementing
+ * organisations, the service items of items.json, and the demo citizen's
+ * cases in every state. Needs the exchange open and the people loaded. */
+int yw__demo_services(struct yw_ctx *ctx, FILE *out, const struct yw__demo_example *example,
+                      struct yw_err *err) YW_MUST_USE;
+
 #endif

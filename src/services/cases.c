@@ -518,7 +518,7 @@ static int insert_material(struct yw_txn *txn, const char *id, int idx,
     struct yw_stmt *st = NULL;
     struct yw_buf bytes;
     yw_buf_init(&bytes, 2 * YW__UPLOAD_MAX);
-    int rc = m->content ? yw_ledger_canonical(m->content, &bytes) : YW_OK;
+    int rc = m->content ? yw__json_store(m->content, &bytes) : YW_OK;
     if (rc < 0) {
         yw_buf_free(&bytes);
         return yw_err_set(err, rc, NULL, "material too large");
@@ -663,7 +663,7 @@ int yw_services_case_create(const struct yw_services *s, const struct yw_princip
                     "consent", consent, "handover", handover, "promised_days",
                     json_object_get(item, "promised_days"), "required_form", required_form,
                     "supervisors", json_object_get(item, "supervisors"));
-    if (doc == NULL || (rc = yw_ledger_canonical(doc, &doc_bytes)) < 0) {
+    if (doc == NULL || (rc = yw__json_store(doc, &doc_bytes)) < 0) {
         rc = yw_err_set(err, YW_EINVAL, NULL, "办件过大 / the case is too large");
         goto out;
     }
@@ -972,7 +972,7 @@ int yw_services_case_step(const struct yw_services *s, const struct yw_principal
             (rc = check_materials_complete(txn, c.id, err)) < 0)
             goto out;
     }
-    if ((rc = yw_ledger_canonical(c.doc, &bytes)) < 0) {
+    if ((rc = yw__json_store(c.doc, &bytes)) < 0) {
         rc = yw_err_set(err, rc, NULL, "办件过大 / the case is too large");
         goto out;
     }
@@ -1094,7 +1094,7 @@ int yw_services_case_upload(const struct yw_services *s, const struct yw_princip
                              "size", (json_int_t)n, "digest", digest, "content_base64", content);
     struct yw_buf canon;
     yw_buf_init(&canon, 2 * YW__UPLOAD_MAX);
-    rc = data ? yw_ledger_canonical(data, &canon) : YW_ENOMEM;
+    rc = data ? yw__json_store(data, &canon) : YW_ENOMEM;
     json_decref(data);
     if (rc == YW_OK)
         rc = yw_txn_prepare(txn,

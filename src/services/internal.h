@@ -12,6 +12,11 @@ struct yw_txn;
 
 extern const struct yw_domain yw__item_types[], yw__channels[], yw__cross_modes[];
 
+/* v as compact JSON text, replacing what out held (how this module stores
+ * its documents; reals allowed, unlike the ledger's canonical form).
+ * YW_ETOOBIG past out's limit, YW_ENOMEM. */
+int yw__json_store(const json_t *v, struct yw_buf *out) YW_MUST_USE;
+
 /* The item code's canonical form "XK-00012-001" from "XK-00012-001" or
  * "XK00012001" into out; YW_EINVAL naming field otherwise. */
 int yw__item_code(struct yw_str in, const char *field, char out[16],

@@ -2,6 +2,7 @@
  * JSON, and found by Chinese or English words. */
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "directory/directory.h"
@@ -36,6 +37,15 @@ static bool digits(const char *p, size_t n)
         if (p[i] < '0' || p[i] > '9')
             return false;
     return true;
+}
+
+int yw__json_store(const json_t *v, struct yw_buf *out)
+{
+    char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
+    yw_buf_reset(out);
+    int rc = text ? yw_buf_append_c(out, text) : YW_ENOMEM;
+    free(text);
+    return rc;
 }
 
 int yw__item_code(struct yw_str in, const char *field, char out[16], struct yw_err *err)
@@ -413,7 +423,7 @@ int yw_services_item_put(const struct yw_services *s, const struct yw_principal 
         goto out;
     yw_time_rfc3339(yw_now_ms(), now);
     json_object_set_new(item, "updated_at", json_string(now));
-    if ((rc = yw_ledger_canonical(item, &doc)) < 0 || (rc = item_terms(item, &terms)) < 0) {
+    if ((rc = yw__json_store(item, &doc)) < 0 || (rc = item_terms(item, &terms)) < 0) {
         rc = yw_err_set(err, rc, NULL, "事项过大 / the item is too large");
         goto out;
     }

@@ -37,7 +37,7 @@ static int add_event(struct yw_txn *txn, const char *task, const char *kind, con
     struct yw_stmt *st = NULL;
     struct yw_buf bytes;
     yw_buf_init(&bytes, 256 * 1024);
-    int rc = yw_ledger_canonical(body, &bytes);
+    int rc = yw__json_store(body, &bytes);
     if (rc < 0) {
         yw_buf_free(&bytes);
         return yw_err_set(err, rc, NULL, "监管记录过大 / the record is too large");
@@ -73,7 +73,7 @@ int yw__push_tasks(const struct yw_services *s, struct yw_txn *txn, const char *
 
     yw_time_rfc3339(yw_now_ms(), now);
     yw_buf_init(&bytes, 1024 * 1024);
-    if ((rc = yw_ledger_canonical(elements, &bytes)) < 0)
+    if ((rc = yw__json_store(elements, &bytes)) < 0)
         return yw_err_set(err, rc, NULL, "监管要素过大 / the elements are too large");
     json_array_foreach(supervisors, i, org)
     {
@@ -379,7 +379,7 @@ static int flow_back(struct yw_txn *txn, const struct task *t, const char *outco
     if (strcmp(outcome, "licence_revoked") == 0)
         json_object_set_new(json_object_get(doc, "decision"), "certificate_revoked", json_true());
     yw_buf_init(&bytes, 1024 * 1024);
-    rc = yw_ledger_canonical(doc, &bytes);
+    rc = yw__json_store(doc, &bytes);
     if (rc == YW_OK)
         rc = yw_txn_prepare(txn, "UPDATE yw_service_cases SET doc = ?, updated_at = ? WHERE id = ?",
                             &st, err);

@@ -1,5 +1,6 @@
 """`yiwang demo`: the fictional province, an account per role whose printed
-password signs in, a working API key, a clean ledger; a second run refuses."""
+password signs in, a working API key, the one-stop services' items and cases,
+a clean ledger; a second run refuses."""
 import json
 import os
 import re
@@ -57,6 +58,7 @@ class Demo(harness.unittest.TestCase):
             node.start()
 
             self.admin_api(node, creds)
+            self.services(node, creds)
             self.assertEqual(node.stop(), 0)
 
             before = node.db.snapshot()
@@ -69,6 +71,27 @@ class Demo(harness.unittest.TestCase):
         finally:
             node.close()
 
+
+    def services(self, node, creds):
+        """The one-stop services: public items, the citizen's cases in every state,
+        materials obtained by sharing, supervision tasks of the approved ones."""
+        status, page = node.call("GET", "/v1/services/items?limit=100")
+        self.assertEqual((status, page["total"]), (200, 20), page)
+        status, page = node.call("GET", "/v1/services/items?q=%E7%BB%93%E5%A9%9A")  # 结婚
+        self.assertIn("QR-00201-001", [i["code"] for i in page["items"]])
+        citizen = node.sign_in(*creds["citizen"])
+        status, page = node.call("GET", "/v1/services/cases", session=citizen)
+        self.assertEqual(status, 200, page)
+        self.assertEqual(sorted(c["state"] for c in page["cases"]),
+                         sorted(["draft", "submitted", "accepted", "not_accepted",
+                                 "supplement_requested", "under_review", "approved", "denied",
+                                 "result_issued", "closed"]))
+        status, case = node.call("GET", "/v1/services/cases/" + page["cases"][0]["id"],
+                                 session=citizen)
+        self.assertEqual([m["source"] for m in case["materials"]][:2], ["sharing", "sharing"])
+        tasks = json.loads(run_cli("services", "tasks", "--dir", node.dir).stdout)["tasks"]
+        self.assertEqual([(t["supervisor_org"], t["state"]) for t in tasks],
+                         [("ql.qc.scjg", "pushed")] * 3)
 
     def admin_api(self, node, creds):
         """The directory's admin API, used by the demo's admin and auditor."""
