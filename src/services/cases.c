@@ -230,16 +230,12 @@ static int insert_step(struct yw_txn *txn, const char *id, const char *step, con
 /* The ledger entry of a step, after its commit: who, which case, never the
  * applicant's identifiers — a citizen's login is their identity number, so a
  * citizen acting is "citizen:applicant" there (the case's own steps name
- * them). */
-static int record(const struct yw_services *s, const char *step, const struct yw_principal *who,
-                  const char *actor, const struct kase *c, const char *from, const char *to,
-                  const char *reason, json_t *extra, struct yw_err *err)
+ * them). extra (stolen) adds members. */
+static json_t *entry(const struct yw_principal *who, const char *actor, const struct kase *c,
+                     const char *from, const char *to, const char *reason, json_t *extra)
 {
-    char type[48];
-    uint64_t index;
     if (who != NULL && (who->roles & YW_ROLE_CITIZEN))
         actor = "citizen:applicant";
-    (void)yw_fmt(type, sizeof(type), "services.case.%s", step);
     json_t *fields = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s?}", "actor", actor,
                                "case", c->id, "item", c->item, "org", c->org, "receiving_org",
                                c->receiving_org, "channel", c->channel, "from", from, "to", to,
@@ -247,7 +243,16 @@ static int record(const struct yw_services *s, const char *step, const struct yw
     if (fields && extra)
         json_object_update(fields, extra);
     json_decref(extra);
-    return yw_ledger_event(s->catalog.ledger, type, fields, &index, err);
+    return fields;
+}
+
+/* One step's entry, ledgered and waited for. */
+static int record(const struct yw_services *s, const char *type, const struct yw_principal *who,
+                  const char *actor, const struct kase *c, const char *from, const char *to,
+                  const char *reason, json_t *extra, struct yw_err *err)
+{
+    json_t *fields = entry(who, actor, c, from, to, reason, extra);
+    return yw__ledger_events(s, 1, &type, &fields, err);
 }
 
 /* The day of a date "YYYY-MM-DD", or -1. */
@@ -608,28 +613,36 @@ int yw_services_case_create(const struct yw_services *s, const struct yw_princip
     /* Data runs, not people: fetch what the government holds, before writing. */
     const char *org = json_string_value(json_object_get(item, "org"));
     const char *applicant_id = json_string_value(json_object_get(applicant, "id"));
+    struct yw__fetch fetches[YW__MATERIALS_MAX];
+    size_t n_fetches = 0;
     json_array_foreach(json_object_get(item, "materials"), i, m)
     {
-        struct material_row *r = &rows[n_rows++];
-        *r = (struct material_row){.name = json_string_value(json_object_get(m, "name")),
-                                   .required = json_is_true(json_object_get(m, "required")),
-                                   .source = "missing",
-                                   .resource = json_string_value(json_object_get(m, "resource")),
-                                   .index = -1};
+        rows[n_rows++] =
+            (struct material_row){.name = json_string_value(json_object_get(m, "name")),
+                                  .required = json_is_true(json_object_get(m, "required")),
+                                  .source = "missing",
+                                  .resource = json_string_value(json_object_get(m, "resource")),
+                                  .index = -1};
+        if (json_object_get(m, "resource") != NULL)
+            fetches[n_fetches++] = (struct yw__fetch){.material = m};
+    }
+    yw__fetch_materials(s, org, applicant_id, fetches, n_fetches);
+    for (size_t k = 0, f = 0; k < n_rows; k++) {
+        struct material_row *r = &rows[k];
         if (r->resource == NULL)
             continue;
-        if ((rc = yw__fetch_material(s, org, m, applicant_id, &r->content, r->grant, &r->index,
-                                     r->note, err)) < 0)
-            goto out;
-        json_t *f = json_pack("{s:I, s:s}", "material", (json_int_t)i, "source",
-                              r->content ? "sharing" : "missing");
-        if (r->content != NULL)
-            r->source = "sharing";
+        struct yw__fetch *got = &fetches[f++];
+        r->content = got->content;
+        r->source = got->content ? "sharing" : "missing";
+        r->index = got->index;
+        (void)yw_copy(r->grant, sizeof(r->grant), got->grant);
+        (void)yw_copy(r->note, sizeof(r->note), got->note);
+        json_t *one = json_pack("{s:I, s:s}", "material", (json_int_t)k, "source", r->source);
         if (r->grant[0])
-            json_object_set_new(f, "grant", json_string(r->grant));
+            json_object_set_new(one, "grant", json_string(r->grant));
         if (r->index >= 0)
-            json_object_set_new(f, "delivery", json_integer(r->index));
-        json_array_append_new(fetched, f);
+            json_object_set_new(one, "delivery", json_integer(r->index));
+        json_array_append_new(fetched, one);
     }
     /* What the form must hold before the case is submitted. */
     json_t *required_form = json_array(), *ff;
@@ -708,11 +721,16 @@ int yw_services_case_create(const struct yw_services *s, const struct yw_princip
             goto out;
     }
     yw_stmt_finalize(&st);
-    if ((rc = yw_store_commit(&txn, err)) < 0 ||
-        (rc = record(s, "create", who, actor, &c, NULL, "draft", NULL,
-                     json_pack("{s:O}", "materials", fetched), err)) < 0 ||
-        (submit &&
-         (rc = record(s, "submit", who, actor, &c, "draft", "submitted", NULL, NULL, err)) < 0))
+    const char *types[] = {"services.case.create", "services.case.submit"};
+    json_t *entries[] = {
+        entry(who, actor, &c, NULL, "draft", NULL, json_pack("{s:O}", "materials", fetched)),
+        submit ? entry(who, actor, &c, "draft", "submitted", NULL, NULL) : NULL};
+    if ((rc = yw_store_commit(&txn, err)) < 0) {
+        json_decref(entries[0]);
+        json_decref(entries[1]);
+        goto out;
+    }
+    if ((rc = yw__ledger_events(s, submit ? 2 : 1, types, entries, err)) < 0)
         goto out;
     rc = yw_services_case_get(s, who, yw_str_c(c.id), out, err);
 out:
@@ -1014,11 +1032,24 @@ int yw_services_case_step(const struct yw_services *s, const struct yw_principal
     }
     if ((rc = yw_store_commit(&txn, err)) < 0)
         goto out;
-    char due_text[11];
+    char due_text[11], type[48];
     day_text(due, due_text);
-    if ((rc = record(s, step->name, who, actor, &c, from, to, reason,
-                     due_text[0] ? json_pack("{s:s}", "due", due_text) : NULL, err)) < 0 ||
-        (rc = yw__record_pushed(s, c.id, c.org, pushed, actor, err)) < 0)
+    (void)yw_fmt(type, sizeof(type), "services.case.%s", step->name);
+    const char *types[YW__EVENTS_MAX] = {type};
+    json_t *entries[YW__EVENTS_MAX] = {
+        entry(who, actor, &c, from, to, reason,
+              due_text[0] ? json_pack("{s:s}", "due", due_text) : NULL)};
+    size_t n_entries = 1;
+    json_t *task;
+    size_t k;
+    json_array_foreach(pushed, k, task)
+    {
+        if (n_entries < YW__EVENTS_MAX) {
+            types[n_entries] = "services.supervision.push";
+            entries[n_entries++] = yw__pushed_entry(c.id, c.org, task, actor);
+        }
+    }
+    if ((rc = yw__ledger_events(s, n_entries, types, entries, err)) < 0)
         goto out;
     rc = yw_services_case_get(s, who, id, out, err);
 out:
@@ -1116,7 +1147,7 @@ int yw_services_case_upload(const struct yw_services *s, const struct yw_princip
     }
     yw_buf_free(&canon);
     if (rc < 0 || (rc = yw_store_commit(&txn, err)) < 0 ||
-        (rc = record(s, "upload", who, actor, &c, c.state, c.state, NULL,
+        (rc = record(s, "services.case.upload", who, actor, &c, c.state, c.state, NULL,
                      json_pack("{s:i, s:s}", "material", index, "digest", digest), err)) < 0)
         goto out;
     rc = yw_services_case_get(s, who, id, out, err);

@@ -2,6 +2,8 @@
 #ifndef YW_SERVICES_INTERNAL_H
 #define YW_SERVICES_INTERNAL_H
 
+#include <pthread.h>
+
 #include "services.h"
 
 struct yw_txn;
@@ -28,24 +30,56 @@ int yw__item_code(struct yw_str in, const char *field, char out[16],
 int yw__check_resource(const struct yw_services *s, const char *code, const json_t *columns,
                        const char *field, struct yw_err *err) YW_MUST_USE;
 
-/* Fetches material m (an item material naming a resource) of an applicant
- * through the exchange, as the implementing organisation org. On YW_OK
- * *content is the record (only m's fields), *grant and *index name the
- * delivery; any failure leaves why in *note (bilingual) and returns YW_OK
- * with *content NULL: the material falls back to upload. Errors of the node
- * itself (out of memory) return < 0. Call without a transaction open. */
-int yw__fetch_material(const struct yw_services *s, const char *org, const json_t *m,
-                       const char *applicant_id, json_t **content, char grant[48], int64_t *index,
-                       char note[256], struct yw_err *err) YW_MUST_USE;
+/* Things finishing on other threads, waited for once (await.c). */
+struct yw__group {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    size_t pending; /* incremented by the starter before each start */
+};
+void yw__group_init(struct yw__group *g);
+void yw__group_done(struct yw__group *g); /* one finished (from any thread) */
+void yw__group_wait(struct yw__group *g); /* until none is pending; then g is done with */
+
+#define YW__EVENTS_MAX 16 /* ledger entries of one step */
+/* Appends the ledger entries types[i] with fields[i] (stolen; a NULL one
+ * means it could not be built: YW_ENOMEM) together and waits once until all
+ * are durable; the first failure is returned. Entries are committed in
+ * order. */
+int yw__ledger_events(const struct yw_services *s, size_t n, const char *const *types,
+                      json_t **fields, struct yw_err *err) YW_MUST_USE;
+
+/* One material to fetch (materials.c): in, material (an item material naming
+ * a resource); out, content (the record with the material's fields, owned,
+ * NULL when the fetch failed), grant, index (the delivery's ledger index, -1
+ * when none) and note (why it failed, bilingual). */
+struct yw__fetch {
+    const json_t *material;
+    json_t *content;
+    char grant[48];
+    int64_t index;
+    char note[256];
+    /* private */
+    struct yw__group *group;
+    int rc;
+    json_t *body;
+    struct yw_err err;
+};
+/* Fetches the materials f[0..n) of an applicant through the exchange, as
+ * the implementing organisation org, all at once: one wait for every
+ * delivery. A failed fetch is not an error (its note says why). Call without
+ * a transaction open. */
+void yw__fetch_materials(const struct yw_services *s, const char *org, const char *applicant_id,
+                         struct yw__fetch *f, size_t n);
 
 /* Approving a case, in its transaction: a task for each supervising
  * organisation (审管联动) with the case's elements; pushed gets
- * [{"task", "supervisor_org"}]. yw__record_pushed ledgers them after the
- * commit. (supervision.c) */
+ * [{"task", "supervisor_org"}], each ledgered after the commit with its
+ * yw__pushed_entry. (supervision.c) */
 int yw__push_tasks(const struct yw_services *s, struct yw_txn *txn, const char *case_id,
                    const char *approving_org, const json_t *supervisors, const json_t *elements,
                    const char *actor, json_t *pushed, struct yw_err *err) YW_MUST_USE;
-int yw__record_pushed(const struct yw_services *s, const char *case_id, const char *approving_org,
-                      const json_t *pushed, const char *actor, struct yw_err *err) YW_MUST_USE;
+/* The ledger entry of a pushed task (an element of pushed). */
+json_t *yw__pushed_entry(const char *case_id, const char *approving_org, const json_t *task,
+                         const char *actor);
 
 #endif

@@ -4,7 +4,6 @@
  * counted, masked and in the ledger. */
 #include "internal.h"
 
-#include <pthread.h>
 #include <string.h>
 
 #include "exchange/exchange.h"
@@ -44,99 +43,91 @@ int yw__check_resource(const struct yw_services *s, const char *code, const json
     return rc;
 }
 
-/* A delivery waited for: the exchange answers on its committer's thread. */
-struct waiter {
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    bool done;
-    int rc;
-    json_t *body;
-    struct yw_err err;
-};
-
+/* A delivery's answer, on the exchange's committer thread. */
 static void delivered(void *cls, int rc, json_t *body, const struct yw_err *err)
 {
-    struct waiter *w = cls;
-    pthread_mutex_lock(&w->lock);
-    w->rc = rc;
-    w->body = body;
-    if (err != NULL)
-        w->err = *err;
-    w->done = true;
-    pthread_cond_signal(&w->cond);
-    pthread_mutex_unlock(&w->lock);
+    struct yw__fetch *f = cls;
+    f->rc = rc;
+    f->body = body;
+    if (rc < 0 && err != NULL)
+        f->err = *err;
+    yw__group_done(f->group);
 }
 
-int yw__fetch_material(const struct yw_services *s, const char *org, const json_t *m,
-                       const char *applicant_id, json_t **content, char grant[48], int64_t *index,
-                       char note[256], struct yw_err *err)
+/* The material's fields of the delivered record, or why there are none. */
+static void take_record(struct yw__fetch *f)
 {
-    struct yw_principal system = {.kind = YW_PRINCIPAL_SYSTEM};
-    struct waiter w = {.done = false};
-    struct yw_err why = {0};
-    char key_id[48];
-    const char *code = json_string_value(json_object_get(m, "resource"));
-    const char *key_field = json_string_value(json_object_get(m, "key_field"));
-    int rc;
-
-    (void)err;
-    *content = NULL;
-    grant[0] = note[0] = '\0';
-    *index = -1;
-    if (s->exchange == NULL) {
-        (void)yw_copy(note, 256, "本节点未开放数据交换 / the exchange is not open on this node");
-        return YW_OK;
-    }
-    if ((rc = yw_exchange_standing_key(s->exchange, org, code, key_id, &why)) < 0) {
-        (void)yw_copy(note, 256, why.message);
-        return YW_OK;
-    }
-    (void)yw_fmt(system.login, sizeof(system.login), "key:%s", key_id);
-    (void)yw_copy(system.org, sizeof(system.org), org);
-    json_t *keys = json_pack("[{s:s}]", key_field, applicant_id);
-    struct yw_delivery_request req = {&system, "", yw_str_c(code), keys, {NULL, 0}};
-    pthread_mutex_init(&w.lock, NULL);
-    pthread_cond_init(&w.cond, NULL);
-    rc = keys ? yw_exchange_deliver(s->exchange, &req, delivered, &w) : YW_ENOMEM;
-    pthread_mutex_lock(&w.lock);
-    while (rc == YW_OK && !w.done)
-        pthread_cond_wait(&w.cond, &w.lock);
-    pthread_mutex_unlock(&w.lock);
-    pthread_cond_destroy(&w.cond);
-    pthread_mutex_destroy(&w.lock);
-    json_decref(keys);
-    if (rc < 0 || w.rc < 0) {
-        (void)yw_fmt(note, 256, "%s",
-                     rc < 0 ? "交付未能开始 / the delivery could not start" : w.err.message);
-        return YW_OK;
-    }
-    json_t *records = json_object_get(w.body, "records"), *record = json_array_get(records, 0);
-    (void)yw_copy(grant, 48, json_string_value(json_object_get(w.body, "grant")));
-    *index = json_integer_value(json_object_get(w.body, "ledger_index"));
+    json_t *record = json_array_get(json_object_get(f->body, "records"), 0), *column;
+    size_t i;
+    (void)yw_copy(f->grant, sizeof(f->grant), json_string_value(json_object_get(f->body, "grant")));
+    f->index = json_integer_value(json_object_get(f->body, "ledger_index"));
     if (!json_is_object(record)) {
-        (void)yw_copy(note, 256,
-                      "共享数据中没有申请人的记录 / no record of the applicant in the "
-                      "shared data");
-    } else {
-        /* Only the material's fields, as the grant delivered them (masked). */
-        json_t *out = json_object(), *column;
-        size_t i;
-        json_array_foreach(json_object_get(m, "fields"), i, column)
-        {
-            const char *c = json_string_value(column);
-            json_t *v = json_object_get(record, c);
-            if (v == NULL) {
-                (void)yw_fmt(note, 256,
-                             "授权不含信息项 %s / the standing grant does not include field %s", c,
-                             c);
-                break;
-            }
-            json_object_set(out, c, v);
-        }
-        if (note[0] == '\0')
-            *content = json_incref(out);
-        json_decref(out);
+        (void)yw_copy(f->note, sizeof(f->note),
+                      "共享数据中没有申请人的记录 / no record of the applicant in the shared data");
+        return;
     }
-    json_decref(w.body);
-    return YW_OK;
+    json_t *out = json_object();
+    json_array_foreach(json_object_get(f->material, "fields"), i, column)
+    {
+        const char *c = json_string_value(column);
+        json_t *v = json_object_get(record, c);
+        if (v == NULL) {
+            (void)yw_fmt(f->note, sizeof(f->note),
+                         "授权不含信息项 %s / the standing grant does not include field %s", c, c);
+            json_decref(out);
+            return;
+        }
+        json_object_set(out, c, v);
+    }
+    f->content = out;
+}
+
+void yw__fetch_materials(const struct yw_services *s, const char *org, const char *applicant_id,
+                         struct yw__fetch *f, size_t n)
+{
+    struct yw_principal systems[YW__MATERIALS_MAX];
+    json_t *keys[YW__MATERIALS_MAX] = {NULL};
+    struct yw__group group;
+
+    yw__group_init(&group);
+    for (size_t i = 0; i < n && i < YW__MATERIALS_MAX; i++) {
+        const char *code = json_string_value(json_object_get(f[i].material, "resource"));
+        const char *key_field = json_string_value(json_object_get(f[i].material, "key_field"));
+        char key_id[48];
+        f[i].content = f[i].body = NULL;
+        f[i].grant[0] = f[i].note[0] = '\0';
+        f[i].index = -1;
+        f[i].group = &group;
+        f[i].rc = YW_OK;
+        if (s->exchange == NULL) {
+            (void)yw_copy(f[i].note, sizeof(f[i].note),
+                          "本节点未开放数据交换 / the exchange is not open on this node");
+            continue;
+        }
+        if (yw_exchange_standing_key(s->exchange, org, code, key_id, &f[i].err) < 0) {
+            (void)yw_copy(f[i].note, sizeof(f[i].note), f[i].err.message);
+            continue;
+        }
+        systems[i] = (struct yw_principal){.kind = YW_PRINCIPAL_SYSTEM};
+        (void)yw_fmt(systems[i].login, sizeof(systems[i].login), "key:%s", key_id);
+        (void)yw_copy(systems[i].org, sizeof(systems[i].org), org);
+        keys[i] = json_pack("[{s:s}]", key_field, applicant_id);
+        struct yw_delivery_request req = {&systems[i], "", yw_str_c(code), keys[i], {NULL, 0}};
+        group.pending++;
+        if (keys[i] == NULL || yw_exchange_deliver(s->exchange, &req, delivered, &f[i]) < 0) {
+            group.pending--;
+            (void)yw_copy(f[i].note, sizeof(f[i].note),
+                          "交付未能开始 / the delivery could not start");
+        }
+    }
+    yw__group_wait(&group);
+    for (size_t i = 0; i < n && i < YW__MATERIALS_MAX; i++) {
+        json_decref(keys[i]);
+        if (f[i].rc < 0)
+            (void)yw_copy(f[i].note, sizeof(f[i].note), f[i].err.message);
+        else if (f[i].body != NULL)
+            take_record(&f[i]);
+        json_decref(f[i].body);
+        f[i].body = NULL;
+    }
 }

@@ -113,24 +113,12 @@ int yw__push_tasks(const struct yw_services *s, struct yw_txn *txn, const char *
     return rc < 0 ? rc : YW_OK;
 }
 
-int yw__record_pushed(const struct yw_services *s, const char *case_id, const char *approving_org,
-                      const json_t *pushed, const char *actor, struct yw_err *err)
+json_t *yw__pushed_entry(const char *case_id, const char *approving_org, const json_t *task,
+                         const char *actor)
 {
-    json_t *t;
-    size_t i;
-    json_array_foreach(pushed, i, t)
-    {
-        uint64_t index;
-        int rc = yw_ledger_event(s->catalog.ledger, "services.supervision.push",
-                                 json_pack("{s:s, s:O, s:s, s:s, s:O}", "actor", actor, "task",
-                                           json_object_get(t, "task"), "case", case_id,
-                                           "approving_org", approving_org, "supervisor_org",
-                                           json_object_get(t, "supervisor_org")),
-                                 &index, err);
-        if (rc < 0)
-            return rc;
-    }
-    return YW_OK;
+    return json_pack("{s:s, s:O, s:s, s:s, s:O}", "actor", actor, "task",
+                     json_object_get(task, "task"), "case", case_id, "approving_org", approving_org,
+                     "supervisor_org", json_object_get(task, "supervisor_org"));
 }
 
 /* ---- reading ------------------------------------------------------------------ */
