@@ -35,60 +35,24 @@ static const char case_columns[] =
     "COALESCE(resume_state, ''), COALESCE(due_day, -1), COALESCE(paused_day, -1), created_at, "
     "updated_at, doc";
 
-static void text_col(struct yw_stmt *st, int col, char *out, size_t size)
-{
-    struct yw_str v = yw_stmt_column_text(st, col);
-    (void)yw_fmt(out, size, "%.*s", (int)v.n, v.p);
-}
-
 static void read_case(struct yw_stmt *st, struct kase *c)
 {
-    text_col(st, 0, c->id, sizeof(c->id));
-    text_col(st, 1, c->item, sizeof(c->item));
-    text_col(st, 2, c->org, sizeof(c->org));
-    text_col(st, 3, c->receiving_org, sizeof(c->receiving_org));
-    text_col(st, 4, c->channel, sizeof(c->channel));
-    text_col(st, 5, c->applicant_kind, sizeof(c->applicant_kind));
-    text_col(st, 6, c->applicant_id, sizeof(c->applicant_id));
-    text_col(st, 7, c->created_by, sizeof(c->created_by));
-    text_col(st, 8, c->state, sizeof(c->state));
-    text_col(st, 9, c->resume_state, sizeof(c->resume_state));
+    yw__text_col(st, 0, c->id, sizeof(c->id));
+    yw__text_col(st, 1, c->item, sizeof(c->item));
+    yw__text_col(st, 2, c->org, sizeof(c->org));
+    yw__text_col(st, 3, c->receiving_org, sizeof(c->receiving_org));
+    yw__text_col(st, 4, c->channel, sizeof(c->channel));
+    yw__text_col(st, 5, c->applicant_kind, sizeof(c->applicant_kind));
+    yw__text_col(st, 6, c->applicant_id, sizeof(c->applicant_id));
+    yw__text_col(st, 7, c->created_by, sizeof(c->created_by));
+    yw__text_col(st, 8, c->state, sizeof(c->state));
+    yw__text_col(st, 9, c->resume_state, sizeof(c->resume_state));
     c->due_day = yw_stmt_column_int64(st, 10);
     c->paused_day = yw_stmt_column_int64(st, 11);
-    text_col(st, 12, c->created_at, sizeof(c->created_at));
-    text_col(st, 13, c->updated_at, sizeof(c->updated_at));
+    yw__text_col(st, 12, c->created_at, sizeof(c->created_at));
+    yw__text_col(st, 13, c->updated_at, sizeof(c->updated_at));
     struct yw_str d = yw_stmt_column_text(st, 14);
     c->doc = json_loadb(d.p, d.n, 0, NULL);
-}
-
-static int load_case(struct yw_txn *txn, struct yw_str id, struct kase *c, struct yw_err *err)
-{
-    struct yw_stmt *st = NULL;
-    char sql[512];
-    (void)yw_fmt(sql, sizeof(sql), "SELECT %s FROM yw_service_cases WHERE id = ?", case_columns);
-    int rc = yw_txn_prepare(txn, sql, &st, err);
-    if (rc < 0)
-        return rc;
-    yw_stmt_bind_text(st, 1, id.p, id.n);
-    if ((rc = yw_stmt_step(st, err)) == 1) {
-        read_case(st, c);
-        rc = c->doc ? YW_OK : yw_err_set(err, YW_EINTERNAL, NULL, "stored case unreadable");
-    } else if (rc == 0) {
-        rc = yw_err_set(err, YW_ENOTFOUND, "id", "没有办件 %.*s / no case %.*s", (int)id.n, id.p,
-                        (int)id.n, id.p);
-    }
-    yw_stmt_finalize(&st);
-    return rc;
-}
-
-static void day_text(int64_t day, char out[11])
-{
-    int y, m, d;
-    out[0] = '\0';
-    if (day < 0)
-        return;
-    yw_day_to_ymd(day, &y, &m, &d);
-    (void)yw_fmt(out, 11, "%04d-%02d-%02d", y, m, d);
 }
 
 static int64_t today(void)
@@ -125,6 +89,30 @@ static bool can_see(const struct yw_principal *who, const char *actor, const str
         return true;
     return (who->roles & STAFF_ROLES) &&
            (strcmp(who->org, c->org) == 0 || strcmp(who->org, c->receiving_org) == 0);
+}
+
+/* The case id as who (acting as actor) may see it; YW_ENOTFOUND for none and
+ * for one outside who's view alike. */
+static int load_case(struct yw_txn *txn, const struct yw_principal *who, const char *actor,
+                     struct yw_str id, struct kase *c, struct yw_err *err)
+{
+    struct yw_stmt *st = NULL;
+    char sql[512];
+    (void)yw_fmt(sql, sizeof(sql), "SELECT %s FROM yw_service_cases WHERE id = ?", case_columns);
+    int rc = yw_txn_prepare(txn, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    yw_stmt_bind_text(st, 1, id.p, id.n);
+    bool found = (rc = yw_stmt_step(st, err)) == 1;
+    if (found) {
+        read_case(st, c);
+        rc = c->doc ? YW_OK : yw_err_set(err, YW_EINTERNAL, NULL, "stored case unreadable");
+    }
+    yw_stmt_finalize(&st);
+    if (rc == YW_OK && (!found || !can_see(who, actor, c)))
+        rc = yw_err_set(err, YW_ENOTFOUND, "id", "没有办件 %.*s / no case %.*s", (int)id.n, id.p,
+                        (int)id.n, id.p);
+    return rc;
 }
 
 /* ---- the steps ---------------------------------------------------------------- */
@@ -754,7 +742,7 @@ static json_t *case_summary(const struct kase *c)
 {
     char due[11];
     int64_t now = today();
-    day_text(c->due_day, due);
+    yw__day_text(c->due_day, due);
     bool running = strcmp(c->state, "accepted") == 0 || strcmp(c->state, "under_review") == 0;
     return json_pack("{s:s, s:s, s:O, s:s, s:s, s:s, s:O, s:s, s:s?, s:b, s:b, s:s, s:s}", "id",
                      c->id, "item", c->item, "item_name", json_object_get(c->doc, "item_name"),
@@ -780,13 +768,8 @@ int yw_services_case_get(const struct yw_services *s, const struct yw_principal 
         (void)yw_fmt(actor, sizeof(actor), "%s%s",
                      who->kind == YW_PRINCIPAL_SYSTEM ? "" : "account:", who->login);
     if ((rc = yw_store_begin(s->catalog.store, YW_TXN_READ, &txn, err)) < 0 ||
-        (rc = load_case(txn, id, &c, err)) < 0)
+        (rc = load_case(txn, who, who ? actor : "", id, &c, err)) < 0)
         goto out;
-    if (!can_see(who, who ? actor : "", &c)) {
-        rc = yw_err_set(err, YW_ENOTFOUND, "id", "没有办件 %.*s / no case %.*s", (int)id.n, id.p,
-                        (int)id.n, id.p);
-        goto out;
-    }
     view = case_summary(&c);
     const char *keep[] = {"form",   "consent",       "handover",   "decision",
                           "result", "promised_days", "supervision"};
@@ -931,13 +914,8 @@ int yw_services_case_step(const struct yw_services *s, const struct yw_principal
         goto out;
     }
     if ((rc = yw_store_begin(s->catalog.store, YW_TXN_WRITE, &txn, err)) < 0 ||
-        (rc = load_case(txn, id, &c, err)) < 0)
+        (rc = load_case(txn, who, actor, id, &c, err)) < 0)
         goto out;
-    if (!can_see(who, actor, &c)) {
-        rc = yw_err_set(err, YW_ENOTFOUND, "id", "没有办件 %.*s / no case %.*s", (int)id.n, id.p,
-                        (int)id.n, id.p);
-        goto out;
-    }
     if ((rc = may_step(who, actor, step, &c, err)) < 0)
         goto out;
     if (!from_ok(step, c.state)) {
@@ -1033,7 +1011,7 @@ int yw_services_case_step(const struct yw_services *s, const struct yw_principal
     if ((rc = yw_store_commit(&txn, err)) < 0)
         goto out;
     char due_text[11], type[48];
-    day_text(due, due_text);
+    yw__day_text(due, due_text);
     (void)yw_fmt(type, sizeof(type), "services.case.%s", step->name);
     const char *types[YW__EVENTS_MAX] = {type};
     json_t *entries[YW__EVENTS_MAX] = {
@@ -1103,12 +1081,8 @@ int yw_services_case_upload(const struct yw_services *s, const struct yw_princip
         goto out;
     yw_hex(h, sizeof(h), digest);
     if ((rc = yw_store_begin(s->catalog.store, YW_TXN_WRITE, &txn, err)) < 0 ||
-        (rc = load_case(txn, id, &c, err)) < 0)
+        (rc = load_case(txn, who, actor, id, &c, err)) < 0)
         goto out;
-    if (!can_see(who, actor, &c)) {
-        rc = yw_err_set(err, YW_ENOTFOUND, "id", "没有办件 / no such case");
-        goto out;
-    }
     if (!applicant_side(who, actor, &c)) {
         rc = yw_err_set(err, YW_EPERM, NULL,
                         "只有申请人或为其代办者可以上传材料 / only the applicant or whoever acts "

@@ -5,14 +5,31 @@
 #include <pthread.h>
 
 #include "services.h"
-
-struct yw_txn;
+#include "store/store.h"
 
 #define YW__CASE_ID_SIZE 24    /* "case-" + 16 hex digits */
 #define YW__MATERIALS_MAX 30   /* materials of one item */
 #define YW__UPLOAD_MAX 1048576 /* bytes of one uploaded material, decoded */
 
 extern const struct yw_domain yw__item_types[], yw__channels[], yw__cross_modes[];
+
+/* Column col of the row as a C string into out (cut to size). */
+static inline void yw__text_col(struct yw_stmt *st, int col, char *out, size_t size)
+{
+    struct yw_str v = yw_stmt_column_text(st, col);
+    (void)yw_fmt(out, size, "%.*s", (int)v.n, v.p);
+}
+
+/* "YYYY-MM-DD" of a day, or "" for none (a negative day). */
+static inline void yw__day_text(int64_t day, char out[11])
+{
+    int y, m, d;
+    out[0] = '\0';
+    if (day >= 0) {
+        yw_day_to_ymd(day, &y, &m, &d);
+        (void)yw_fmt(out, 11, "%04d-%02d-%02d", y, m, d);
+    }
+}
 
 /* v as compact JSON text, replacing what out held (how this module stores
  * its documents; reals allowed, unlike the ledger's canonical form).

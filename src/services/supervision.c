@@ -140,48 +140,21 @@ static const char task_columns[] =
     "id, case_id, approving_org, supervisor_org, state, COALESCE(outcome, ''), claim_due_day, "
     "COALESCE(finish_due_day, -1), escalated, elements, created_at, updated_at";
 
-static void text_col(struct yw_stmt *st, int col, char *out, size_t size)
-{
-    struct yw_str v = yw_stmt_column_text(st, col);
-    (void)yw_fmt(out, size, "%.*s", (int)v.n, v.p);
-}
-
 static void read_task(struct yw_stmt *st, struct task *t)
 {
-    text_col(st, 0, t->id, sizeof(t->id));
-    text_col(st, 1, t->case_id, sizeof(t->case_id));
-    text_col(st, 2, t->approving_org, sizeof(t->approving_org));
-    text_col(st, 3, t->supervisor_org, sizeof(t->supervisor_org));
-    text_col(st, 4, t->state, sizeof(t->state));
-    text_col(st, 5, t->outcome, sizeof(t->outcome));
+    yw__text_col(st, 0, t->id, sizeof(t->id));
+    yw__text_col(st, 1, t->case_id, sizeof(t->case_id));
+    yw__text_col(st, 2, t->approving_org, sizeof(t->approving_org));
+    yw__text_col(st, 3, t->supervisor_org, sizeof(t->supervisor_org));
+    yw__text_col(st, 4, t->state, sizeof(t->state));
+    yw__text_col(st, 5, t->outcome, sizeof(t->outcome));
     t->claim_due = yw_stmt_column_int64(st, 6);
     t->finish_due = yw_stmt_column_int64(st, 7);
     t->escalated = (int)yw_stmt_column_int64(st, 8);
     struct yw_str e = yw_stmt_column_text(st, 9);
     t->elements = json_loadb(e.p, e.n, 0, NULL);
-    text_col(st, 10, t->created_at, sizeof(t->created_at));
-    text_col(st, 11, t->updated_at, sizeof(t->updated_at));
-}
-
-static int load_task(struct yw_txn *txn, struct yw_str id, struct task *t, struct yw_err *err)
-{
-    struct yw_stmt *st = NULL;
-    char sql[400];
-    (void)yw_fmt(sql, sizeof(sql), "SELECT %s FROM yw_supervision_tasks WHERE id = ?",
-                 task_columns);
-    int rc = yw_txn_prepare(txn, sql, &st, err);
-    if (rc < 0)
-        return rc;
-    yw_stmt_bind_text(st, 1, id.p, id.n);
-    if ((rc = yw_stmt_step(st, err)) == 1) {
-        read_task(st, t);
-        rc = t->elements ? YW_OK : yw_err_set(err, YW_EINTERNAL, NULL, "stored task unreadable");
-    } else if (rc == 0) {
-        rc = yw_err_set(err, YW_ENOTFOUND, "id", "没有监管任务 %.*s / no supervision task %.*s",
-                        (int)id.n, id.p, (int)id.n, id.p);
-    }
-    yw_stmt_finalize(&st);
-    return rc;
+    yw__text_col(st, 10, t->created_at, sizeof(t->created_at));
+    yw__text_col(st, 11, t->updated_at, sizeof(t->updated_at));
 }
 
 /* Both sides see a task: the approving and the supervising organisation's
@@ -192,22 +165,37 @@ static bool can_see(const struct yw_principal *who, const struct task *t)
            strcmp(who->org, t->approving_org) == 0 || strcmp(who->org, t->supervisor_org) == 0;
 }
 
-static void day_text(int64_t day, char out[11])
+/* The task id as who may see it; YW_ENOTFOUND for none and for one outside
+ * who's view alike. */
+static int load_task(struct yw_txn *txn, const struct yw_principal *who, struct yw_str id,
+                     struct task *t, struct yw_err *err)
 {
-    int y, m, d;
-    out[0] = '\0';
-    if (day >= 0) {
-        yw_day_to_ymd(day, &y, &m, &d);
-        (void)yw_fmt(out, 11, "%04d-%02d-%02d", y, m, d);
+    struct yw_stmt *st = NULL;
+    char sql[400];
+    (void)yw_fmt(sql, sizeof(sql), "SELECT %s FROM yw_supervision_tasks WHERE id = ?",
+                 task_columns);
+    int rc = yw_txn_prepare(txn, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    yw_stmt_bind_text(st, 1, id.p, id.n);
+    bool found = (rc = yw_stmt_step(st, err)) == 1;
+    if (found) {
+        read_task(st, t);
+        rc = t->elements ? YW_OK : yw_err_set(err, YW_EINTERNAL, NULL, "stored task unreadable");
     }
+    yw_stmt_finalize(&st);
+    if (rc == YW_OK && (!found || !can_see(who, t)))
+        rc = yw_err_set(err, YW_ENOTFOUND, "id", "没有监管任务 %.*s / no supervision task %.*s",
+                        (int)id.n, id.p, (int)id.n, id.p);
+    return rc;
 }
 
 static json_t *task_view(const struct task *t, bool with_elements)
 {
     char claim_due[11], finish_due[11];
     int64_t today = yw_day_from_ms(yw_now_ms());
-    day_text(t->claim_due, claim_due);
-    day_text(t->finish_due, finish_due);
+    yw__day_text(t->claim_due, claim_due);
+    yw__day_text(t->finish_due, finish_due);
     bool late = (strcmp(t->state, "pushed") == 0 && t->claim_due < today) ||
                 (strcmp(t->state, "claimed") == 0 && t->finish_due >= 0 && t->finish_due < today);
     json_t *v = json_pack(
@@ -234,13 +222,8 @@ int yw_services_task_get(const struct yw_services *s, const struct yw_principal 
 
     *out = NULL;
     if ((rc = yw_store_begin(s->catalog.store, YW_TXN_READ, &txn, err)) < 0 ||
-        (rc = load_task(txn, id, &t, err)) < 0)
+        (rc = load_task(txn, who, id, &t, err)) < 0)
         goto out;
-    if (!can_see(who, &t)) {
-        rc = yw_err_set(err, YW_ENOTFOUND, "id", "没有监管任务 %.*s / no supervision task %.*s",
-                        (int)id.n, id.p, (int)id.n, id.p);
-        goto out;
-    }
     view = task_view(&t, true);
     json_t *history = json_array();
     json_object_set_new(view, "history", history);
@@ -417,13 +400,8 @@ int yw_services_task_step(const struct yw_services *s, const struct yw_principal
                      (rc = yw_check_text(summary, 2000, true, "summary", err)) < 0))
         return rc;
     if ((rc = yw_store_begin(s->catalog.store, YW_TXN_WRITE, &txn, err)) < 0 ||
-        (rc = load_task(txn, id, &t, err)) < 0)
+        (rc = load_task(txn, who, id, &t, err)) < 0)
         goto out;
-    if (!can_see(who, &t)) {
-        rc = yw_err_set(err, YW_ENOTFOUND, "id", "没有监管任务 %.*s / no supervision task %.*s",
-                        (int)id.n, id.p, (int)id.n, id.p);
-        goto out;
-    }
     /* The supervising organisation's supervisors; claiming is a power. */
     struct yw_policy_object object = {"supervision_task", t.id, t.supervisor_org};
     if (who != NULL && (strcmp(who->org, t.supervisor_org) != 0 ||
