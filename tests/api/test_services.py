@@ -357,6 +357,84 @@ class Cases(ServicesNode):
         status, draft = self.step("citizen", draft["id"], "withdraw")
         self.assertEqual(draft["state"], "closed")
 
+    # The state machine, every step from every state by every kind of caller:
+    # (path from a new draft, as (who, step) pairs) for each state.
+    PATHS = {
+        "draft": [],
+        "submitted": [("citizen", "submit")],
+        "accepted": [("citizen", "submit"), ("clerk.c", "accept")],
+        "not_accepted": [("citizen", "submit"), ("clerk.c", "reject")],
+        "supplement_requested": [("citizen", "submit"), ("clerk.c", "accept"),
+                                 ("clerk.c", "request_supplement")],
+        "under_review": [("citizen", "submit"), ("clerk.c", "accept"), ("approver.c", "review")],
+        "approved": [("citizen", "submit"), ("clerk.c", "accept"), ("approver.c", "review"),
+                     ("approver.c", "approve")],
+        "denied": [("citizen", "submit"), ("clerk.c", "accept"), ("approver.c", "review"),
+                   ("approver.c", "deny")],
+        "result_issued": [("citizen", "submit"), ("clerk.c", "accept"), ("approver.c", "review"),
+                          ("approver.c", "approve"), ("clerk.c", "issue")],
+        "closed": [("citizen", "submit"), ("clerk.c", "accept"), ("approver.c", "review"),
+                   ("approver.c", "approve"), ("clerk.c", "issue"), ("clerk.c", "close")],
+    }
+    # step: (states it leaves, state it reaches, who may take it)
+    STEPS = {
+        "submit": (["draft"], "submitted", {"citizen"}),
+        "withdraw": (["draft", "submitted", "supplement_requested"], "closed", {"citizen"}),
+        "supplement": (["supplement_requested"], "accepted", {"citizen"}),  # back where it was
+        "forward": (["submitted"], "submitted", {"clerk.c"}),  # nothing to hand over: 409
+        "accept": (["submitted"], "accepted", {"clerk.c", "approver.c"}),
+        "reject": (["submitted"], "not_accepted", {"clerk.c", "approver.c"}),
+        "request_supplement": (["submitted", "accepted", "under_review"], "supplement_requested",
+                               {"clerk.c", "approver.c"}),
+        "review": (["accepted"], "under_review", {"approver.c"}),
+        "approve": (["under_review"], "approved", {"approver.c"}),
+        "deny": (["under_review"], "denied", {"approver.c"}),
+        "issue": (["approved", "denied"], "result_issued", {"clerk.c", "approver.c"}),
+        "close": (["result_issued", "not_accepted"], "closed", {"clerk.c", "approver.c"}),
+    }
+    CALLERS = ["citizen", "citizen2", "clerk.c", "approver.c", "steward.c", "cdo", "clerk.o",
+               "supervisor.o"]
+    SEES = {"citizen", "clerk.c", "approver.c", "steward.c", "cdo"}  # an online case of C
+
+    def case_in(self, state):
+        status, case = self.apply_online()
+        self.assertEqual(status, 201, case)
+        self.assertEqual(self.upload_photo("citizen", case["id"])[0], 200)
+        for who, step in self.PATHS[state]:
+            status, case = self.step(who, case["id"], step, reason="理由") if step in (
+                "reject", "request_supplement", "deny") else self.step(who, case["id"], step)
+            self.assertEqual(status, 200, (state, who, step, case))
+        self.assertEqual(case["state"], state)
+        return case["id"]
+
+    def test_8_every_step_from_every_state_by_every_caller(self):
+        checked = 0
+        for state in self.PATHS:
+            cid = self.case_in(state)
+            for step, (sources, target, takers) in self.STEPS.items():
+                for who in self.CALLERS:
+                    body = {"reason": "理由"} if step in ("reject", "request_supplement",
+                                                        "deny") else {}
+                    allowed = who in takers and state in sources and step != "forward"
+                    if allowed:  # on a case of its own, so that this one stays as it is
+                        target_id = self.case_in(state)
+                    else:
+                        target_id = cid
+                    status, answer = self.step(who, target_id, step, **body)
+                    expected = (404 if who not in self.SEES else
+                                403 if who not in takers else
+                                409 if not allowed else 200)
+                    with self.subTest(state=state, step=step, who=who):
+                        self.assertEqual(status, expected, answer)
+                        if allowed:
+                            self.assertEqual(answer["state"], target)
+                        else:
+                            self.assertEqual(self.call("citizen", "GET",
+                                                       "/v1/services/cases/" + cid)[1]["state"],
+                                             state)
+                    checked += 1
+        self.assertEqual(checked, len(self.PATHS) * len(self.STEPS) * len(self.CALLERS))
+
     def test_4_working_day_deadlines_and_the_paused_clock(self):
         marks = ex.load_calendar()
         case = self.submitted_case()
