@@ -90,6 +90,7 @@ class ServicesNode(harness.unittest.TestCase):
                 r = run_cli("org", "power", "--dir", d, "--code", org, "--action", action)
                 assert r.returncode == 0, r.stderr
             harness.add_staff(d, STAFF, PASSWORD)
+            cls.configure(d)
             for name, number in (("张三", CITIZEN), ("欧阳娜娜", CITIZEN2), ("赵六", NOBODY)):
                 harness.add_citizen(d, name, number, PASSWORD)
             cls.node.start()
@@ -127,6 +128,11 @@ class ServicesNode(harness.unittest.TestCase):
         except BaseException:
             cls.node.close()
             raise
+
+    @classmethod
+    def configure(cls, d):
+        """Before the node starts: the bundled calendars."""
+        cls.marks = ex.load_calendar()
 
     @classmethod
     def tearDownClass(cls):
@@ -559,6 +565,58 @@ class Cases(ServicesNode):
                 self.assertEqual(status, 200, page)
                 self.assertEqual(theirs["id"] in [c["id"] for c in page["cases"]], sees)
         self.assertError(self.node.call("GET", "/v1/services/cases"), 401)
+
+
+class SpringFestival(ServicesNode):
+    """Deadlines across a holiday with adjusted working days (春节 and its 调休), laid
+    from tomorrow in the node's own calendar (calendar_dir), as the admin keeps it."""
+
+    @classmethod
+    def configure(cls, d):
+        today = ex.china_today()
+        lines = {}
+        cls.marks = {}
+        for k in range(1, 8):  # 初一 to 初七: the weekdays among them are off
+            day = today + datetime.timedelta(days=k)
+            if day.weekday() < 5:
+                lines.setdefault(day.year, []).append("%s off 春节" % day.isoformat())
+                cls.marks[day] = False
+        k = 8
+        while len([m for m in cls.marks.values() if m]) < 2:  # the weekend days after: 调休上班
+            day = today + datetime.timedelta(days=k)
+            if day.weekday() >= 5:
+                lines.setdefault(day.year, []).append("%s work 春节调休" % day.isoformat())
+                cls.marks[day] = True
+            k += 1
+        cal = os.path.join(cls.node.workdir, "calendar")
+        os.makedirs(cal)
+        for year, entries in lines.items():
+            with open(os.path.join(cal, "%d.txt" % year), "w", encoding="utf-8") as f:
+                f.write("# 测试用节假日安排\n" + "\n".join(entries) + "\n")
+        with open(os.path.join(d, "yiwang.conf"), "a", encoding="utf-8") as f:
+            f.write("calendar_dir = %s\n" % cal)
+
+    def test_deadlines_skip_the_holiday_and_count_its_adjusted_weekend(self):
+        today = ex.china_today()
+        case = self.submitted_case()
+        status, case = self.step("clerk.c", case["id"], "accept")
+        self.assertEqual(status, 200, case)
+        due = ex.add_working_days(today, 3, self.marks)
+        self.assertEqual(case["due"], due.isoformat())
+        # Three working days after the holiday's seven days, counting the adjusted weekend.
+        self.assertGreater(due, today + datetime.timedelta(days=7))
+        self.assertTrue(self.marks[due] if due in self.marks else due.weekday() < 5)
+        # Near-due within 3 working days lists it; within 1 does not.
+        for within, listed in ((3, True), (1, False)):
+            status, page = self.call("clerk.c", "GET",
+                                     "/v1/services/cases?due=near&within=%d" % within)
+            self.assertEqual(case["id"] in [c["id"] for c in page["cases"]], listed, within)
+        # The supervision claim deadline counts the same calendar.
+        self.assertEqual(self.step("approver.c", case["id"], "review")[0], 200)
+        self.assertEqual(self.step("approver.c", case["id"], "approve")[0], 200)
+        status, page = self.call("clerk.c", "GET", "/v1/services/supervision?case=" + case["id"])
+        self.assertEqual(page["tasks"][0]["claim_due"],
+                         ex.add_working_days(today, 2, self.marks).isoformat())
 
 
 class Supervision(ServicesNode):
