@@ -100,9 +100,9 @@ int yw_services_case_step(const struct yw_services *s, const struct yw_principal
                           struct yw_str id, struct yw_str step, const json_t *body,
                           const char *actor, json_t **out, struct yw_err *err) YW_MUST_USE;
 /* Uploads material index (a fetch that failed, or one the government does
- * not hold): {"file_name", "media_type", "content_base64"} up to 1 MiB, by
- * whoever may submit the case, while it is a draft, submitted or awaiting a
- * supplement. */
+ * not hold): {"file_name", "media_type", "content_base64"} up to 1 MiB decoded
+ * (and within the request body limit), by whoever may submit the case, while
+ * it is a draft, submitted or awaiting a supplement. */
 int yw_services_case_upload(const struct yw_services *s, const struct yw_principal *who,
                             struct yw_str id, int index, const json_t *body, const char *actor,
                             json_t **out, struct yw_err *err) YW_MUST_USE;
