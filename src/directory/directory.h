@@ -79,6 +79,7 @@ struct yw_org {
 
 struct yw_ledger;
 struct yw_store;
+struct yw_txn;
 
 /* Checks org (code, name, level, kind, division, USCC, liaison phone, parent
  * active and not of a higher level than the child) and creates it. */
@@ -224,5 +225,14 @@ int yw_key_list(struct yw_store *store, json_t **out, struct yw_err *err) YW_MUS
  * the key's allow list. Records the last use (at most once a minute). */
 int yw_key_authenticate(struct yw_store *store, struct yw_str token, const char *remote,
                         int64_t now_ms, struct yw_principal *who, struct yw_err *err) YW_MUST_USE;
+/* The same inside txn (a read transaction the caller owns, which may go on
+ * to serve the request): *stale is true when the key's last use should be
+ * recorded, by yw_key_touch() once txn has ended (a write needs its own
+ * transaction, and one thread never holds two connections). */
+int yw_key_authenticate_txn(struct yw_txn *txn, struct yw_str token, const char *remote,
+                            int64_t now_ms, struct yw_principal *who, bool *stale,
+                            struct yw_err *err) YW_MUST_USE;
+int yw_key_touch(struct yw_store *store, const struct yw_principal *who, int64_t now_ms,
+                 struct yw_err *err) YW_MUST_USE;
 
 #endif

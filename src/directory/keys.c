@@ -194,26 +194,24 @@ out:
     return YW_OK;
 }
 
-int yw_key_authenticate(struct yw_store *store, struct yw_str token, const char *remote,
-                        int64_t now_ms, struct yw_principal *who, struct yw_err *err)
+int yw_key_authenticate_txn(struct yw_txn *txn, struct yw_str token, const char *remote,
+                            int64_t now_ms, struct yw_principal *who, bool *stale,
+                            struct yw_err *err)
 {
     char id[64], digest[2 * YW_HASH_SIZE + 1];
-    struct yw_txn *txn = NULL;
     struct yw_stmt *st = NULL;
     const char *dot = memchr(token.p, '.', token.n);
     int rc;
 
     memset(who, 0, sizeof(*who));
+    *stale = false;
     if (dot == NULL || token.n < strlen(KEY_PREFIX) || memcmp(token.p, KEY_PREFIX, 4) != 0 ||
         (size_t)(dot - token.p) >= sizeof(id))
         return yw_err_set(err, YW_EAUTH, NULL, "API 密钥无效 / invalid API key");
     memcpy(id, token.p, (size_t)(dot - token.p));
     id[dot - token.p] = '\0';
     secret_digest((struct yw_str){dot + 1, token.n - (size_t)(dot - token.p) - 1}, digest);
-    /* A read: every request of a system comes here; the write below happens
-     * at most once a minute, in its own transaction. */
-    if ((rc = yw_store_begin(store, YW_TXN_READ, &txn, err)) < 0 ||
-        (rc = yw_txn_prepare(txn,
+    if ((rc = yw_txn_prepare(txn,
                              "SELECT secret_hash, status, org, roles, COALESCE(allow_ips, ''), "
                              "COALESCE(last_used_ms, 0) FROM yw_api_keys WHERE id = ?",
                              &st, err)) < 0)
@@ -245,31 +243,57 @@ int yw_key_authenticate(struct yw_store *store, struct yw_str token, const char 
         who->roles |= yw_policy_role((struct yw_str){p, n});
         p += n + 1;
     }
-    int64_t last = yw_stmt_column_int64(st, 5);
+    *stale = now_ms - yw_stmt_column_int64(st, 5) > 60000;
     yw_stmt_finalize(&st);
-    if ((rc = yw__load_powers(txn, who, err)) < 0)
-        goto out;
-    yw_store_rollback(&txn);
-    if (now_ms - last > 60000) {
-        if ((rc = yw_store_begin(store, YW_TXN_WRITE, &txn, err)) < 0 ||
-            (rc = yw_txn_prepare(txn,
-                                 "UPDATE yw_api_keys SET last_used_ms = ? WHERE id = ? AND "
-                                 "COALESCE(last_used_ms, 0) < ?",
-                                 &st, err)) < 0)
-            goto out;
-        yw_stmt_bind_int64(st, 1, now_ms);
-        yw_stmt_bind_text(st, 2, id, strlen(id));
-        yw_stmt_bind_int64(st, 3, now_ms - 60000);
-        if ((rc = yw_stmt_step(st, err)) < 0)
-            goto out;
-        yw_stmt_finalize(&st);
-        rc = yw_store_commit(&txn, err);
+    rc = yw__load_powers(txn, who, err);
+out:
+    yw_stmt_finalize(&st);
+    if (rc < 0) {
+        memset(who, 0, sizeof(*who));
+        *stale = false;
     }
-    rc = rc < 0 ? rc : YW_OK;
+    return rc < 0 ? rc : YW_OK;
+}
+
+int yw_key_touch(struct yw_store *store, const struct yw_principal *who, int64_t now_ms,
+                 struct yw_err *err)
+{
+    struct yw_txn *txn = NULL;
+    struct yw_stmt *st = NULL;
+    const char *id = who->login + 4; /* "key:" */
+    int rc;
+
+    if ((rc = yw_store_begin(store, YW_TXN_WRITE, &txn, err)) < 0 ||
+        (rc = yw_txn_prepare(txn,
+                             "UPDATE yw_api_keys SET last_used_ms = ? WHERE id = ? AND "
+                             "COALESCE(last_used_ms, 0) < ?",
+                             &st, err)) < 0)
+        goto out;
+    yw_stmt_bind_int64(st, 1, now_ms);
+    yw_stmt_bind_text(st, 2, id, strlen(id));
+    yw_stmt_bind_int64(st, 3, now_ms - 60000);
+    if ((rc = yw_stmt_step(st, err)) < 0)
+        goto out;
+    yw_stmt_finalize(&st);
+    rc = yw_store_commit(&txn, err);
 out:
     yw_stmt_finalize(&st);
     yw_store_rollback(&txn);
-    if (rc < 0)
+    return rc < 0 ? rc : YW_OK;
+}
+
+int yw_key_authenticate(struct yw_store *store, struct yw_str token, const char *remote,
+                        int64_t now_ms, struct yw_principal *who, struct yw_err *err)
+{
+    struct yw_txn *txn = NULL;
+    bool stale = false;
+    /* A read: every request of a system comes here; the write of its last
+     * use happens at most once a minute, in its own transaction. */
+    int rc = yw_store_begin(store, YW_TXN_READ, &txn, err);
+    if (rc == YW_OK)
+        rc = yw_key_authenticate_txn(txn, token, remote, now_ms, who, &stale, err);
+    yw_store_rollback(&txn);
+    if (rc == YW_OK && stale && (rc = yw_key_touch(store, who, now_ms, err)) < 0)
         memset(who, 0, sizeof(*who));
     return rc;
 }

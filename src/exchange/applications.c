@@ -8,16 +8,21 @@
 #include "policy/policy.h"
 #include "store/store.h"
 
+json_t *yw__cached_doc(struct yw_exchange *ex, struct yw_str code, int64_t version)
+{
+    json_t *doc = NULL;
+    pthread_mutex_lock(&ex->lock);
+    for (size_t i = 0; version != 0 && i < ex->n_docs && doc == NULL; i++)
+        if (ex->docs[i].version == version && yw_str_eq_c(code, ex->docs[i].code))
+            doc = json_incref(ex->docs[i].doc);
+    pthread_mutex_unlock(&ex->lock);
+    return doc;
+}
+
 int yw__published_doc(struct yw_exchange *ex, struct yw_str code, int64_t version, json_t **doc,
                       struct yw_err *err)
 {
-    *doc = NULL;
-    pthread_mutex_lock(&ex->lock);
-    for (size_t i = 0; version != 0 && i < ex->n_docs && *doc == NULL; i++)
-        if (ex->docs[i].version == version && yw_str_eq_c(code, ex->docs[i].code))
-            *doc = json_incref(ex->docs[i].doc);
-    pthread_mutex_unlock(&ex->lock);
-    if (*doc != NULL)
+    if ((*doc = yw__cached_doc(ex, code, version)) != NULL)
         return YW_OK;
     int rc = yw_catalog_get(&ex->cfg.catalog, NULL, code, version, doc, err);
     if (rc < 0)

@@ -20,14 +20,14 @@ struct delivery {
     char code[65];
     char id_element[33]; /* the data element of identity numbers */
     int64_t day, found;
-    json_t *body;     /* the answer without its ledger index */
-    json_t *subjects; /* keyed hashes, for the subject index */
+    struct yw_buf answer; /* the answer's JSON up to its ledger index */
+    json_t *subjects;     /* keyed hashes, for the subject index */
     struct yw_err refusal;
 };
 
 static void delivery_free(struct delivery *d)
 {
-    json_decref(d->body);
+    yw_buf_free(&d->answer);
     json_decref(d->subjects);
     free(d);
 }
@@ -37,9 +37,9 @@ static void on_refused(void *cls, int rc, uint64_t index, const struct yw_err *e
     struct delivery *d = cls;
     (void)index;
     if (rc < 0) /* the refusal could not be recorded: still refused, say why */
-        d->done(d->cls, rc, NULL, err);
+        d->done(d->cls, rc, NULL, 0, err);
     else
-        d->done(d->cls, d->refusal.code, NULL, &d->refusal);
+        d->done(d->cls, d->refusal.code, NULL, 0, &d->refusal);
     delivery_free(d);
 }
 
@@ -58,7 +58,7 @@ static int refuse(struct delivery *d, const struct yw_delivery_request *req, con
     int rc = yw_ledger_event_async(d->ex->cfg.catalog.ledger, "exchange.refusal", entry, on_refused,
                                    d, &err);
     if (rc < 0) {
-        d->done(d->cls, rc, NULL, &err);
+        d->done(d->cls, rc, NULL, 0, &err);
         delivery_free(d);
     }
     return YW_OK;
@@ -69,12 +69,18 @@ static void on_delivered(void *cls, int rc, uint64_t index, const struct yw_err 
     struct delivery *d = cls;
     if (rc < 0) {
         yw__count_release(d->ex, d->grant, d->day, 0);
-        d->done(d->cls, rc, NULL, err);
+        d->done(d->cls, rc, NULL, 0, err);
     } else {
         yw__count_durable(d->ex, d->grant, d->code, d->day, d->found, 0, index, d->subjects);
-        json_object_set_new(d->body, "ledger_index", json_integer((json_int_t)index));
-        d->done(d->cls, YW_OK, d->body, NULL);
-        d->body = NULL; /* given away */
+        if (yw_buf_printf(&d->answer, "%llu}", (unsigned long long)index) < 0) {
+            /* The entry is durable and counted: the answer alone is lost. */
+            struct yw_err oom = {0};
+            yw_err_set(&oom, YW_ENOMEM, NULL, "out of memory");
+            d->done(d->cls, YW_ENOMEM, NULL, 0, &oom);
+        } else {
+            size_t n = d->answer.len;
+            d->done(d->cls, YW_OK, yw_buf_take(&d->answer), n, NULL);
+        }
     }
     delivery_free(d);
 }
@@ -241,12 +247,49 @@ static int read_records(struct delivery *d, struct yw_txn *txn, const json_t *do
     return rc;
 }
 
+static int append_json_cb(const char *p, size_t n, void *cls)
+{
+    return yw_buf_append(cls, p, n) == YW_OK ? 0 : -1;
+}
+
+/* Appends value as compact JSON, its members in their order (the grant's). */
+static int append_json(struct yw_buf *b, const json_t *value)
+{
+    return json_dump_callback(value, append_json_cb, b, JSON_COMPACT) == 0 ? YW_OK : YW_ETOOBIG;
+}
+
+/* The answer up to its ledger index: {"resource", "version", "grant",
+ * "masks", "records", "digest", "ledger_index": */
+static int answer_prefix(struct delivery *d, const char *code, const struct yw__grant *g,
+                         const json_t *masks, const json_t *records, const char *digest)
+{
+    struct yw_buf *b = &d->answer;
+    int rc = yw_buf_append_c(b, "{\"resource\":\"");
+    if (rc == YW_OK)
+        rc = yw_json_escape(b, yw_str_c(code));
+    if (rc == YW_OK)
+        rc = yw_buf_printf(b, "\",\"version\":%lld,\"grant\":\"", (long long)g->version);
+    if (rc == YW_OK)
+        rc = yw_json_escape(b, yw_str_c(g->id));
+    if (rc == YW_OK)
+        rc = yw_buf_append_c(b, "\",\"masks\":");
+    if (rc == YW_OK)
+        rc = append_json(b, masks);
+    if (rc == YW_OK)
+        rc = yw_buf_append_c(b, ",\"records\":");
+    if (rc == YW_OK)
+        rc = append_json(b, records);
+    if (rc == YW_OK)
+        rc = yw_buf_printf(b, ",\"digest\":\"%s\",\"ledger_index\":", digest);
+    return rc;
+}
+
 int yw_exchange_deliver(struct yw_exchange *ex, const struct yw_delivery_request *req,
                         yw_delivery_done_fn done, void *cls)
 {
     struct delivery *d = calloc(1, sizeof(*d));
     struct yw__grant g = {0};
-    struct yw_txn *txn = NULL;
+    struct yw_txn *txn = req->txn; /* taken */
     struct yw_err err = {0};
     json_t *doc = NULL, *current = NULL, *masks = NULL, *records = NULL, *entry = NULL;
     const char *why = NULL, *message = NULL;
@@ -255,10 +298,13 @@ int yw_exchange_deliver(struct yw_exchange *ex, const struct yw_delivery_request
     char key_id[YW__ID_SIZE], code[65];
     int rc;
 
-    if (d == NULL)
+    if (d == NULL) {
+        yw_store_rollback(&txn);
         return YW_ENOMEM;
+    }
     *d = (struct delivery){
         .ex = ex, .done = done, .cls = cls, .day = yw_day_from_ms(now), .subjects = json_array()};
+    yw_buf_init(&d->answer, 32 * 1024 * 1024);
     if (req->who == NULL || req->who->kind != YW_PRINCIPAL_SYSTEM ||
         strncmp(req->who->login, "key:", 4) != 0) {
         rc = yw_err_set(&err, YW_EPERM, NULL,
@@ -274,9 +320,9 @@ int yw_exchange_deliver(struct yw_exchange *ex, const struct yw_delivery_request
         goto fail;
     }
     (void)yw_copy(key_id, sizeof(key_id), req->who->login + 4);
-    if ((rc = yw_store_begin(ex->cfg.catalog.store, YW_TXN_READ, &txn, &err)) < 0)
+    if (txn == NULL && (rc = yw_store_begin(ex->cfg.catalog.store, YW_TXN_READ, &txn, &err)) < 0)
         goto fail;
-    rc = yw__grant_for(txn, key_id, code, "records", &g, &err);
+    rc = yw__grant_for_shared(ex, txn, key_id, code, "records", &g, &err);
     if (rc == YW_ENOTFOUND) {
         yw_store_rollback(&txn);
         return refuse(d, req, "no_grant", NULL, "没有该资源的授权 / no grant for this resource");
@@ -303,14 +349,28 @@ int yw_exchange_deliver(struct yw_exchange *ex, const struct yw_delivery_request
     (void)yw_copy(d->code, sizeof(d->code), g.code);
     if ((rc = yw__id_element(ex, txn, d->id_element, &err)) < 0)
         goto fail;
-    /* Released before the documents, which a cache miss reads through the
-     * catalog on another pooled connection: never hold two at once. */
-    yw_store_rollback(&txn);
-    if ((rc = yw__published_doc(ex, yw_str_c(code), g.version, &doc, &err)) < 0 ||
-        (rc = yw__published_doc(ex, yw_str_c(code), g.current_version, &current, &err)) < 0 ||
-        (rc = masks_of(&g, doc, current, &masks, &err)) < 0 ||
-        (rc = yw_store_begin(ex->cfg.catalog.store, YW_TXN_READ, &txn, &err)) < 0 ||
-        (rc = read_records(d, txn, doc, masks, req->keys, &records, &err)) < 0)
+    /* The documents are nearly always cached, and then the records are read
+     * in the grant's transaction. A cache miss reads through the catalog on
+     * another pooled connection: the transaction ends first (never hold two
+     * connections at once) and a new one reads the records. */
+    doc = yw__cached_doc(ex, yw_str_c(code), g.version);
+    current = yw__cached_doc(ex, yw_str_c(code), g.current_version);
+    if (doc == NULL || current == NULL) {
+        yw_store_rollback(&txn);
+        json_decref(doc);
+        json_decref(current);
+        doc = current = NULL;
+        if ((rc = yw__published_doc(ex, yw_str_c(code), g.version, &doc, &err)) < 0 ||
+            (rc = yw__published_doc(ex, yw_str_c(code), g.current_version, &current, &err)) < 0 ||
+            (rc = yw_store_begin(ex->cfg.catalog.store, YW_TXN_READ, &txn, &err)) < 0)
+            goto fail;
+    }
+    if ((masks = yw__grant_masks_get(ex, &g)) == NULL) {
+        if ((rc = masks_of(&g, doc, current, &masks, &err)) < 0)
+            goto fail;
+        yw__grant_masks_put(ex, &g, json_incref(masks));
+    }
+    if ((rc = read_records(d, txn, doc, masks, req->keys, &records, &err)) < 0)
         goto fail;
     yw_store_rollback(&txn);
 
@@ -322,8 +382,8 @@ int yw_exchange_deliver(struct yw_exchange *ex, const struct yw_delivery_request
     rc = yw_ledger_canonical(records, &bytes);
     if (rc == YW_OK)
         rc = yw_hash(ex->cfg.catalog.profile, bytes.data, bytes.len, h);
-    yw_buf_free(&bytes);
     if (rc < 0) {
+        yw_buf_free(&bytes);
         yw_err_set(&err, rc, NULL, "cannot digest the answer");
         goto fail;
     }
@@ -343,10 +403,12 @@ int yw_exchange_deliver(struct yw_exchange *ex, const struct yw_delivery_request
                       "masks", masks, "requested", (json_int_t)n_keys, "records",
                       (json_int_t)d->found, "digest", digest, "subjects", d->subjects, "day",
                       (json_int_t)d->day, "remote", req->remote ? req->remote : "");
-    d->body = json_pack("{s:s, s:I, s:s, s:O, s:O, s:s}", "resource", code, "version",
-                        (json_int_t)g.version, "grant", g.id, "masks", masks, "records", records,
-                        "digest", digest);
-    if (entry == NULL || d->body == NULL) {
+    /* The answer, written here rather than serialised on the I/O thread;
+     * the committer's callback appends the ledger index. */
+    yw_buf_free(&bytes);
+    if (entry != NULL)
+        rc = answer_prefix(d, code, &g, masks, records, digest);
+    if (entry == NULL || rc < 0) {
         json_decref(entry);
         rc = yw_err_set(&err, YW_ENOMEM, NULL, "out of memory");
         goto fail;
@@ -365,7 +427,7 @@ fail:
     if (reserved)
         yw__count_release(ex, d->grant, d->day, 0);
     yw_store_rollback(&txn);
-    done(cls, rc, NULL, &err);
+    done(cls, rc, NULL, 0, &err);
     delivery_free(d);
     json_decref(doc);
     json_decref(current);

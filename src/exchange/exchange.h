@@ -27,6 +27,7 @@
 struct yw_exchange;
 struct yw_principal;
 struct yw_calendar;
+struct yw_txn;
 
 struct yw_exchange_config {
     struct yw_catalog catalog;          /* store, ledger, code rule, profile */
@@ -103,13 +104,16 @@ struct yw_delivery_request {
     struct yw_str code;
     const json_t *keys;
     struct yw_str purpose; /* optional: must match the grant's when given */
+    struct yw_txn *txn; /* a read transaction to read in (taken: the delivery ends it), or NULL */
 };
 
 /* Called once, from a committer or worker thread, when the answer is ready:
- * rc 0 with body (stolen: {"ledger_index", "records": […], …}), or rc < 0
- * with err (a refusal is YW_EPERM with its reason code in err->field, and
- * was ledgered as exchange.refusal before this call). */
-typedef void (*yw_delivery_done_fn)(void *cls, int rc, json_t *body, const struct yw_err *err);
+ * rc 0 with body_take (n bytes of JSON, malloc'd, the callee frees it:
+ * {"resource", "version", "grant", "masks", "records": […], "digest",
+ * "ledger_index"}), or rc < 0 with err (a refusal is YW_EPERM with its reason
+ * code in err->field, and was ledgered as exchange.refusal before this call). */
+typedef void (*yw_delivery_done_fn)(void *cls, int rc, char *body_take, size_t n,
+                                    const struct yw_err *err);
 
 /* Checks, counts, reads, masks and ledgers; done is called exactly once
  * (possibly before this returns). Returns YW_OK when done will be called. */

@@ -221,13 +221,94 @@ static void parse_conditions(struct yw__grant *g)
 }
 
 /* The grant and its resource's state: status and current version. */
-#define GRANT_COLUMNS                                                                              \
+#define GRANT_LIST                                                                                 \
     "g.id, g.application, g.consumer, g.key_id, g.provider, g.code, g.kind, g.status, g.version, " \
-    "g.conditions, COALESCE(r.status, ''), COALESCE(r.version, g.version) FROM "                   \
-    "yw_exchange_grants "                                                                          \
-    "g LEFT JOIN yw_catalog_resources r ON r.code = g.code"
+    "g.conditions, COALESCE(r.status, ''), COALESCE(r.version, g.version)"
+#define GRANT_FROM " FROM yw_exchange_grants g LEFT JOIN yw_catalog_resources r ON r.code = g.code"
+#define GRANT_COLUMNS GRANT_LIST GRANT_FROM
 
-static int read_grant(struct yw_stmt *st, struct yw__grant *g, struct yw_err *err)
+/* The parsed conditions of grant id stored as text (a new, shared
+ * reference), parsed now when the cache has no copy of these bytes. */
+static json_t *shared_conditions(struct yw_exchange *ex, const char *id, struct yw_str text)
+{
+    json_t *c = NULL;
+    pthread_mutex_lock(&ex->lock);
+    for (size_t i = 0; i < ex->n_grants && c == NULL; i++) {
+        struct yw__cached_grant *e = &ex->grants[i];
+        if (strcmp(e->id, id) == 0 && e->n == text.n && memcmp(e->text, text.p, text.n) == 0)
+            c = json_incref(e->conditions);
+    }
+    pthread_mutex_unlock(&ex->lock);
+    if (c != NULL)
+        return c;
+    if ((c = json_loadb(text.p, text.n, 0, NULL)) == NULL)
+        return NULL;
+    char *copy = malloc(text.n + 1);
+    if (copy == NULL)
+        return c; /* parsed, just not kept */
+    memcpy(copy, text.p, text.n);
+    copy[text.n] = '\0';
+    pthread_mutex_lock(&ex->lock);
+    struct yw__cached_grant *e = NULL;
+    for (size_t i = 0; i < ex->n_grants && e == NULL; i++)
+        if (strcmp(ex->grants[i].id, id) == 0)
+            e = &ex->grants[i]; /* its conditions changed: replaced */
+    if (e == NULL && ex->n_grants < YW__GRANTS_CACHED)
+        e = &ex->grants[ex->n_grants++];
+    else if (e == NULL)
+        e = &ex->grants[ex->next_grant++ % YW__GRANTS_CACHED];
+    free(e->text);
+    json_decref(e->conditions);
+    json_decref(e->masks);
+    *e = (struct yw__cached_grant){.text = copy, .n = text.n, .conditions = json_incref(c)};
+    (void)yw_copy(e->id, sizeof(e->id), id);
+    pthread_mutex_unlock(&ex->lock);
+    return c;
+}
+
+json_t *yw__grant_masks_get(struct yw_exchange *ex, const struct yw__grant *g)
+{
+    json_t *masks = NULL;
+    pthread_mutex_lock(&ex->lock);
+    for (size_t i = 0; i < ex->n_grants && masks == NULL; i++) {
+        struct yw__cached_grant *e = &ex->grants[i];
+        if (e->conditions == g->conditions && e->masks != NULL && e->version == g->version &&
+            e->current_version == g->current_version)
+            masks = json_incref(e->masks);
+    }
+    pthread_mutex_unlock(&ex->lock);
+    return masks;
+}
+
+void yw__grant_masks_put(struct yw_exchange *ex, const struct yw__grant *g, json_t *masks_new)
+{
+    pthread_mutex_lock(&ex->lock);
+    for (size_t i = 0; i < ex->n_grants && masks_new != NULL; i++) {
+        struct yw__cached_grant *e = &ex->grants[i];
+        if (e->conditions == g->conditions) {
+            json_decref(e->masks);
+            e->masks = masks_new;
+            e->version = g->version;
+            e->current_version = g->current_version;
+            masks_new = NULL;
+        }
+    }
+    pthread_mutex_unlock(&ex->lock);
+    json_decref(masks_new); /* its grant is no longer cached */
+}
+
+void yw__grant_cache_free(struct yw_exchange *ex)
+{
+    for (size_t i = 0; i < ex->n_grants; i++) {
+        free(ex->grants[i].text);
+        json_decref(ex->grants[i].conditions);
+        json_decref(ex->grants[i].masks);
+    }
+    ex->n_grants = 0;
+}
+
+static int read_grant(struct yw_exchange *ex, struct yw_stmt *st, struct yw__grant *g,
+                      struct yw_err *err)
 {
     struct {
         char *dst;
@@ -248,22 +329,31 @@ static int read_grant(struct yw_stmt *st, struct yw__grant *g, struct yw_err *er
                  (int)yw_stmt_column_text(st, 10).n, yw_stmt_column_text(st, 10).p);
     g->current_version = yw_stmt_column_int64(st, 11);
     struct yw_str c = yw_stmt_column_text(st, 9);
-    g->conditions = json_loadb(c.p, c.n, 0, NULL);
+    g->conditions = ex ? shared_conditions(ex, g->id, c) : json_loadb(c.p, c.n, 0, NULL);
     if (g->conditions == NULL)
         return yw_err_set(err, YW_EINTERNAL, NULL, "stored grant conditions are not JSON");
     parse_conditions(g);
     return YW_OK;
 }
 
-int yw__grant_for(struct yw_txn *txn, const char *key_id, const char *code, const char *kind,
-                  struct yw__grant *out, struct yw_err *err)
+static int status_rank(struct yw_str status)
+{
+    return yw_str_eq_c(status, "active") ? 0 : yw_str_eq_c(status, "suspended") ? 1 : 2;
+}
+
+/* The grant that speaks for (key, resource, kind): active before suspended
+ * before revoked, the newest first. The few rows are ranked here rather than
+ * by ORDER BY, which made SQLite build a temporary b-tree on every delivery. */
+static int grant_for(struct yw_exchange *ex, struct yw_txn *txn, const char *key_id,
+                     const char *code, const char *kind, struct yw__grant *out, struct yw_err *err)
 {
     struct yw_stmt *st = NULL;
+    char best_created[40] = "";
+    int best_rank = 3;
     int rc =
         yw_txn_prepare(txn,
-                       "SELECT " GRANT_COLUMNS " WHERE g.key_id = ? AND g.code = ? AND g.kind = ? "
-                       "ORDER BY CASE g.status WHEN 'active' THEN 0 WHEN "
-                       "'suspended' THEN 1 ELSE 2 END, g.created_at DESC LIMIT 1",
+                       "SELECT " GRANT_LIST ", g.created_at" GRANT_FROM " WHERE g.key_id = ? AND "
+                       "g.code = ? AND g.kind = ?",
                        &st, err);
     memset(out, 0, sizeof(*out));
     if (rc < 0)
@@ -271,13 +361,41 @@ int yw__grant_for(struct yw_txn *txn, const char *key_id, const char *code, cons
     yw_stmt_bind_text(st, 1, key_id, strlen(key_id));
     yw_stmt_bind_text(st, 2, code, strlen(code));
     yw_stmt_bind_text(st, 3, kind, strlen(kind));
-    rc = yw_stmt_step(st, err);
-    if (rc == 1)
-        rc = read_grant(st, out, err);
-    else if (rc == 0)
+    while ((rc = yw_stmt_step(st, err)) == 1) {
+        int rank = status_rank(yw_stmt_column_text(st, 7));
+        struct yw_str created = yw_stmt_column_text(st, 12);
+        char created_c[40];
+        (void)yw_fmt(created_c, sizeof(created_c), "%.*s", (int)created.n, created.p);
+        if (rank > best_rank || (rank == best_rank && strcmp(created_c, best_created) <= 0))
+            continue;
+        yw__grant_free(out);
+        memset(out, 0, sizeof(*out));
+        if ((rc = read_grant(ex, st, out, err)) < 0)
+            break;
+        best_rank = rank;
+        memcpy(best_created, created_c, sizeof(best_created));
+    }
+    if (rc == 0 && best_rank == 3)
         rc = YW_ENOTFOUND;
+    else if (rc == 0)
+        rc = YW_OK;
+    if (rc < 0 && rc != YW_ENOTFOUND)
+        yw__grant_free(out);
     yw_stmt_finalize(&st);
     return rc;
+}
+
+int yw__grant_for(struct yw_txn *txn, const char *key_id, const char *code, const char *kind,
+                  struct yw__grant *out, struct yw_err *err)
+{
+    return grant_for(NULL, txn, key_id, code, kind, out, err);
+}
+
+int yw__grant_for_shared(struct yw_exchange *ex, struct yw_txn *txn, const char *key_id,
+                         const char *code, const char *kind, struct yw__grant *out,
+                         struct yw_err *err)
+{
+    return grant_for(ex, txn, key_id, code, kind, out, err);
 }
 
 int yw__grant_load(struct yw_txn *txn, const char *id, struct yw__grant *out, struct yw_err *err)
@@ -290,7 +408,7 @@ int yw__grant_load(struct yw_txn *txn, const char *id, struct yw__grant *out, st
     yw_stmt_bind_text(st, 1, id, strlen(id));
     rc = yw_stmt_step(st, err);
     if (rc == 1)
-        rc = read_grant(st, out, err);
+        rc = read_grant(NULL, st, out, err);
     else if (rc == 0)
         rc = yw_err_set(err, YW_ENOTFOUND, "id", "没有授权 %s / no grant %s", id, id);
     yw_stmt_finalize(&st);
@@ -372,7 +490,7 @@ int yw_exchange_grants(struct yw_exchange *ex, const struct yw_principal *who, j
     while ((rc = yw_stmt_step(st, err)) == 1) {
         struct yw__grant g;
         memset(&g, 0, sizeof(g));
-        if ((rc = read_grant(st, &g, err)) < 0)
+        if ((rc = read_grant(NULL, st, &g, err)) < 0)
             goto out;
         json_array_append_new(list, grant_json(ex, &g));
         yw__grant_free(&g);

@@ -14,6 +14,7 @@ struct yw_stmt;
 #define YW__ERRORS_MAX 100       /* line-numbered errors reported by a load */
 #define YW__FIELDS_MAX_GRANT 500 /* columns named in one grant */
 #define YW__DOCS_CACHED 64       /* published resource versions kept in memory */
+#define YW__GRANTS_CACHED 256    /* grants' parsed conditions and masks kept in memory */
 
 /* A grant as its row says, conditions parsed. */
 struct yw__grant {
@@ -55,6 +56,20 @@ int yw__grant_for(struct yw_txn *txn, const char *key_id, const char *code, cons
                   struct yw__grant *out, struct yw_err *err) YW_MUST_USE;
 int yw__grant_load(struct yw_txn *txn, const char *id, struct yw__grant *out,
                    struct yw_err *err) YW_MUST_USE;
+/* As yw__grant_for, for deliveries: the row is read as always, but its
+ * conditions are parsed once per (grant, stored bytes) and shared, so
+ * out->conditions is read-only. A grant whose row changed (suspended,
+ * revoked, narrowed) is seen at once: the status is the row's, and changed
+ * conditions bytes are parsed anew. */
+int yw__grant_for_shared(struct yw_exchange *ex, struct yw_txn *txn, const char *key_id,
+                         const char *code, const char *kind, struct yw__grant *out,
+                         struct yw_err *err) YW_MUST_USE;
+/* The masks computed for g (shared conditions from yw__grant_for_shared) and
+ * its version and current version, a new reference, or NULL; and remembering
+ * them (masks stolen). Read-only once remembered. */
+json_t *yw__grant_masks_get(struct yw_exchange *ex, const struct yw__grant *g);
+void yw__grant_masks_put(struct yw_exchange *ex, const struct yw__grant *g, json_t *masks_new);
+void yw__grant_cache_free(struct yw_exchange *ex);
 /* Checks conditions (a request body's, or an approver's narrowing) against
  * the resource document and builds the stored object. */
 int yw__conditions_check(const json_t *in, const json_t *doc, const json_t *base, json_t **out,
@@ -120,6 +135,15 @@ struct yw_exchange {
         json_t *doc; /* a published version never changes: kept until close */
     } docs[YW__DOCS_CACHED];
     size_t n_docs;
+    struct yw__cached_grant {
+        char id[YW__ID_SIZE];
+        char *text; /* the stored conditions bytes, NUL-terminated */
+        size_t n;
+        json_t *conditions; /* parsed text, read-only */
+        int64_t version, current_version;
+        json_t *masks; /* for those versions, or NULL */
+    } grants[YW__GRANTS_CACHED];
+    size_t n_grants, next_grant; /* next_grant: the slot replaced when full */
     bool dirty;
     bool stopping;
     pthread_cond_t wake;
@@ -140,6 +164,10 @@ int yw__count_replay(struct yw_exchange *ex, uint64_t index, struct yw_str entry
  * between threads: read the document, never modify it. */
 int yw__published_doc(struct yw_exchange *ex, struct yw_str code, int64_t version, json_t **doc,
                       struct yw_err *err) YW_MUST_USE;
+/* The cached document of (code, version) (a new reference), or NULL when it
+ * is not cached; never reads the database, so it may be called while holding
+ * a pooled connection. */
+json_t *yw__cached_doc(struct yw_exchange *ex, struct yw_str code, int64_t version);
 
 /* A new random identifier "<prefix>-<16 hex>". */
 int yw__new_id(const char *prefix, char out[YW__ID_SIZE], struct yw_err *err) YW_MUST_USE;

@@ -14,6 +14,10 @@
  * write is short (it holds the database's write lock, which the ledger's
  * committer also needs). */
 #define SNAPSHOT_MS 250
+/* Subject rows per write transaction: the snapshot writer gives the write
+ * lock back between chunks, so the ledger's committer (which needs it for
+ * every batch) never waits behind thousands of index inserts. */
+#define SUBJECTS_PER_TXN 128
 
 /* ---- counts ---------------------------------------------------------------------- */
 
@@ -151,8 +155,15 @@ void yw__count_get(struct yw_exchange *ex, const char *grant, int64_t today, int
 
 /* ---- the snapshot ------------------------------------------------------------------- */
 
-/* Writes dirty counts, queued subjects and through_index in one transaction.
- * What it took is put back when the write fails. */
+static int subject_order(const void *a, const void *b)
+{
+    const struct yw__pending_subject *x = a, *y = b;
+    int c = strcmp(x->subject, y->subject);
+    return c ? c : x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Writes queued subjects (in short transactions), then dirty counts and
+ * through_index in one. What it took is put back when a write fails. */
 static int write_snapshot(struct yw_exchange *ex, struct yw_err *err)
 {
     struct yw__count *counts = NULL;
@@ -188,6 +199,31 @@ static int write_snapshot(struct yw_exchange *ex, struct yw_err *err)
     pthread_mutex_unlock(&ex->lock);
 
     struct yw_store *store = ex->cfg.catalog.store;
+    /* Subjects first, in short transactions, in key order (neighbouring
+     * index pages). The counts and through_index come last, in one
+     * transaction: a crash between leaves through_index older than some
+     * subject rows, and the replay adds those again (ON CONFLICT DO NOTHING). */
+    if (n_subjects > 1)
+        qsort(subjects, n_subjects, sizeof(*subjects), subject_order);
+    for (size_t from = 0; from < n_subjects; from += SUBJECTS_PER_TXN) {
+        size_t to = n_subjects - from < SUBJECTS_PER_TXN ? n_subjects : from + SUBJECTS_PER_TXN;
+        if ((rc = yw_store_begin(store, YW_TXN_WRITE, &txn, err)) < 0 ||
+            (rc = yw_txn_prepare(txn,
+                                 "INSERT INTO yw_exchange_subjects (subject, ledger_index) "
+                                 "VALUES (?, ?) ON CONFLICT DO NOTHING",
+                                 &st, err)) < 0)
+            goto out;
+        for (size_t i = from; i < to; i++) {
+            (void)yw_stmt_reset(st);
+            yw_stmt_bind_text(st, 1, subjects[i].subject, strlen(subjects[i].subject));
+            yw_stmt_bind_int64(st, 2, (int64_t)subjects[i].index);
+            if ((rc = yw_stmt_step(st, err)) < 0)
+                goto out;
+        }
+        yw_stmt_finalize(&st);
+        if ((rc = yw_store_commit(&txn, err)) < 0)
+            goto out;
+    }
     if ((rc = yw_store_begin(store, YW_TXN_WRITE, &txn, err)) < 0 ||
         (rc = yw_txn_prepare(txn,
                              "INSERT INTO yw_exchange_counts (grant_id, uses, day, day_uses, "
@@ -216,19 +252,6 @@ static int write_snapshot(struct yw_exchange *ex, struct yw_err *err)
             (rc = yw_catalog_count_use(txn, yw_str_c(counts[i].code), 0,
                                        counts[i].durable_uses - counts[i].written_uses, err)) < 0)
             goto out;
-    if ((rc = yw_txn_prepare(txn,
-                             "INSERT INTO yw_exchange_subjects (subject, ledger_index) VALUES (?, "
-                             "?) ON CONFLICT DO NOTHING",
-                             &st, err)) < 0)
-        goto out;
-    for (size_t i = 0; i < n_subjects; i++) {
-        (void)yw_stmt_reset(st);
-        yw_stmt_bind_text(st, 1, subjects[i].subject, strlen(subjects[i].subject));
-        yw_stmt_bind_int64(st, 2, (int64_t)subjects[i].index);
-        if ((rc = yw_stmt_step(st, err)) < 0)
-            goto out;
-    }
-    yw_stmt_finalize(&st);
     if ((rc = yw_txn_prepare(txn, "UPDATE yw_exchange_state SET through_index = ? WHERE id = 1",
                              &st, err)) < 0)
         goto out;
@@ -249,8 +272,11 @@ out:
                 c->written_uses = counts[i].written_uses;
             }
         }
-        for (size_t i = 0; i < n_subjects; i++)
-            (void)queue_subjects(ex, json_pack("[s]", subjects[i].subject), subjects[i].index);
+        for (size_t i = 0; i < n_subjects; i++) {
+            json_t *one = json_pack("[s]", subjects[i].subject);
+            (void)queue_subjects(ex, one, subjects[i].index);
+            json_decref(one);
+        }
         ex->dirty = true;
         pthread_mutex_unlock(&ex->lock);
     }
@@ -437,6 +463,7 @@ void yw_exchange_close(struct yw_exchange *ex)
     }
     for (size_t i = 0; i < ex->n_docs; i++)
         json_decref(ex->docs[i].doc);
+    yw__grant_cache_free(ex);
     explicit_bzero(ex->subject_key, sizeof(ex->subject_key));
     explicit_bzero(ex->pseudonym_key, sizeof(ex->pseudonym_key));
     pthread_cond_destroy(&ex->wake);

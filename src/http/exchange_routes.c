@@ -62,15 +62,16 @@ int yw__post_grant_step(struct yw_request *req, struct yw_response *res, struct 
 }
 
 /* The delivery's answer arrives on the ledger's committer thread. */
-static void delivered(void *cls, int rc, json_t *body, const struct yw_err *err)
+static void delivered(void *cls, int rc, char *body_take, size_t n, const struct yw_err *err)
 {
-    yw__request_finish(cls, rc, body, err);
+    yw__request_finish_bytes(cls, rc, body_take, n, err);
 }
 
 static int deliver(struct yw_request *req, struct yw_str code, const json_t *keys,
                    struct yw_str purpose)
 {
-    struct yw_delivery_request d = {&req->principal, req->remote, code, keys, purpose};
+    struct yw_delivery_request d = {&req->principal, req->remote, code, keys, purpose, req->txn};
+    req->txn = NULL; /* the delivery's now */
     yw__request_defer(req);
     return yw_exchange_deliver(EXCHANGE(req), &d, delivered, req);
 }

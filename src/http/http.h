@@ -32,8 +32,12 @@ enum yw_body_kind { YW_BODY_NONE = 0, YW_BODY_JSON = 1 };
 
 /* Where a handler runs. The default, a worker thread, is always safe; only a
  * handler that never blocks (no database, no ledger, no file, no lock held for
- * long) may run inline on the I/O thread. */
-enum yw_route_exec { YW_EXEC_WORKER = 0, YW_EXEC_INLINE = 1 };
+ * long) may run inline on the I/O thread. YW_EXEC_WORKER_TXN is a worker
+ * whose API-key caller is authenticated in a read transaction that is then
+ * handed to the handler (req->txn), for hot paths that read right after: the
+ * handler takes it and ends it, and must begin no other transaction while it
+ * holds it. */
+enum yw_route_exec { YW_EXEC_WORKER = 0, YW_EXEC_INLINE = 1, YW_EXEC_WORKER_TXN = 2 };
 
 /* One row of the route table (src/http/routes.c). The table is data: the
  * OpenAPI document and the authorisation tests walk it. */

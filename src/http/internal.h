@@ -26,6 +26,8 @@ struct yw_request {
     struct yw_str session; /* the session cookie's value, when sent */
     char csrf[65];         /* the session's CSRF token, once resolved */
     char remote[48];       /* the client's address */
+    struct yw_txn
+        *txn; /* YW_EXEC_WORKER_TXN: the key's read transaction, for the handler to take */
 };
 
 /* What a handler fills in. Exactly one of json, data or owned is set. */
@@ -116,6 +118,9 @@ int yw__query_u64(struct yw_request *req, const char *name, uint64_t min, uint64
  * (json stolen) or the error. Worker routes only. */
 void yw__request_defer(struct yw_request *req);
 void yw__request_finish(struct yw_request *req, int rc, json_t *json, const struct yw_err *err);
+/* The same with the answer as bytes of JSON (malloc'd, stolen), ready to send. */
+void yw__request_finish_bytes(struct yw_request *req, int rc, char *body_take, size_t n,
+                              const struct yw_err *err);
 
 /* The query parameter name ({NULL, 0} when absent; the server has checked
  * that the query is UTF-8). Lent for the request. */

@@ -36,6 +36,7 @@ struct request_state {
     uint64_t discarded;
     bool body_too_big;
     bool responded;
+    bool key_stale; /* the API key's last use is to be recorded after the handler */
     unsigned status;
     int64_t start_ns;
     char id[40];
@@ -323,8 +324,17 @@ static int resolve_principal(struct request_state *rs)
         if (strncasecmp(auth, "Bearer ", 7) != 0)
             return yw_err_set(&rs->err, YW_EAUTH, "Authorization",
                               "只支持 Bearer API 密钥 / only Bearer API keys are accepted");
-        return yw_key_authenticate(req->ctx->store, yw_str_c(auth + 7), req->remote, yw_now_ms(),
-                                   &req->principal, &rs->err);
+        if (req->route->exec != YW_EXEC_WORKER_TXN)
+            return yw_key_authenticate(req->ctx->store, yw_str_c(auth + 7), req->remote,
+                                       yw_now_ms(), &req->principal, &rs->err);
+        /* The handler reads right after: one transaction serves both. */
+        if ((rc = yw_store_begin(req->ctx->store, YW_TXN_READ, &req->txn, &rs->err)) < 0)
+            return rc;
+        rc = yw_key_authenticate_txn(req->txn, yw_str_c(auth + 7), req->remote, yw_now_ms(),
+                                     &req->principal, &rs->key_stale, &rs->err);
+        if (rc < 0)
+            yw_store_rollback(&req->txn);
+        return rc;
     }
     if (req->session.n == 0)
         return YW_OK;
@@ -356,6 +366,13 @@ static void run_handler(struct request_state *rs)
         rc = yw_policy_decide(&req->principal, req->route->permission, NULL, &rs->err);
     if (rc == YW_OK)
         rc = req->route->handler(req, &rs->res, &rs->err);
+    /* The key's transaction, if the handler left it; then its last use. */
+    yw_store_rollback(&req->txn);
+    if (rs->key_stale) {
+        struct yw_err ignored = {0};
+        if (yw_key_touch(req->ctx->store, &req->principal, yw_now_ms(), &ignored) < 0)
+            yw_log(YW_LOG_WARN, "key_touch_failed", "\"id\":\"%s\"", rs->id);
+    }
     if (atomic_load(&rs->deferred) != 0)
         return; /* the answer, and rs->rc, belong to yw__request_finish */
     rs->rc = rc;
@@ -404,6 +421,23 @@ void yw__request_finish(struct yw_request *req, int rc, json_t *json, const stru
         json_decref(json);
     } else {
         rs->res.json = json;
+    }
+    if (atomic_fetch_sub(&rs->deferred, 1) == 1)
+        resume_done(rs);
+}
+
+void yw__request_finish_bytes(struct yw_request *req, int rc, char *body_take, size_t n,
+                              const struct yw_err *err)
+{
+    struct request_state *rs =
+        (struct request_state *)((char *)req - offsetof(struct request_state, req));
+    rs->rc = rc;
+    if (rc < 0) {
+        rs->err = *err;
+        free(body_take);
+    } else {
+        rs->res.owned = body_take;
+        rs->res.size = n;
     }
     if (atomic_fetch_sub(&rs->deferred, 1) == 1)
         resume_done(rs);

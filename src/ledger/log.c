@@ -6,12 +6,22 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 #include "tiles.h"
 
 /* Rows per multi-row INSERT statement. */
 #define INSERT_CHUNK 200
+/* Group commit under load: when the previous batch held several entries and
+ * ended less than LINGER_LOAD_NS ago (concurrent appenders keep coming), the
+ * committer lets the next batch gather until it is as large as the previous
+ * one, for at most LINGER_NS after its first entry arrived. Each batch costs
+ * a signature and an fsync whatever its size, so gathering for a moment lets
+ * one of each serve many deliveries. An idle log, or one appender appending
+ * one entry after another, writes at once. */
+#define LINGER_NS (2 * 1000 * 1000)
+#define LINGER_LOAD_NS (5 * 1000 * 1000)
 /* The ledger's PostgreSQL advisory lock: an arbitrary constant ("ywang"). */
 #define PG_LEDGER_LOCK_SQL "SELECT pg_advisory_xact_lock(521241358951)"
 
@@ -37,6 +47,10 @@ struct yw_ledger {
     pthread_cond_t work_cv; /* committer waits for entries */
     pthread_cond_t done_cv; /* appenders wait for their batch */
     struct pending *head, *tail;
+    size_t n_pending;
+    int64_t first_ns;    /* when the oldest pending entry arrived */
+    bool idle;           /* the committer waits for work: appenders wake it */
+    size_t linger_until; /* the committer gathers a batch: woken at this many entries */
     bool stopping;
     struct yw__edge edge, backup; /* backup restores the edge if a batch fails */
 };
@@ -244,17 +258,51 @@ out:
     return rc;
 }
 
+/* Wakes the committer if it waits for this entry. Locked. */
+static void enqueue(struct yw_ledger *l, struct pending *p)
+{
+    if (l->tail)
+        l->tail->next = p;
+    else
+        l->head = p;
+    l->tail = p;
+    if (l->n_pending++ == 0)
+        l->first_ns = yw_monotonic_ns();
+    if (l->idle || (l->linger_until && l->n_pending == l->linger_until))
+        pthread_cond_signal(&l->work_cv);
+}
+
+static struct timespec monotonic_at(int64_t ns)
+{
+    return (struct timespec){(time_t)(ns / 1000000000), (long)(ns % 1000000000)};
+}
+
 static void *committer_main(void *arg)
 {
     struct yw_ledger *l = arg;
     struct pending *items[YW_LEDGER_BATCH_MAX];
+    int64_t last_end = 0;
+    size_t last_n = 0;
 
     pthread_mutex_lock(&l->mu);
     for (;;) {
-        while (l->head == NULL && !l->stopping)
+        while (l->head == NULL && !l->stopping) {
+            l->idle = true;
             pthread_cond_wait(&l->work_cv, &l->mu);
+            l->idle = false;
+        }
         if (l->head == NULL)
             break; /* stopping, nothing pending */
+        /* Under load, let the batch gather (see LINGER_NS). */
+        if (!l->stopping && last_n > 1 && l->n_pending < last_n &&
+            yw_monotonic_ns() - last_end < LINGER_LOAD_NS) {
+            struct timespec until = monotonic_at(l->first_ns + LINGER_NS);
+            l->linger_until = last_n;
+            while (!l->stopping && l->n_pending < last_n &&
+                   pthread_cond_timedwait(&l->work_cv, &l->mu, &until) == 0)
+                ;
+            l->linger_until = 0;
+        }
         size_t n = 0;
         while (l->head != NULL && n < YW_LEDGER_BATCH_MAX) {
             items[n++] = l->head;
@@ -262,6 +310,8 @@ static void *committer_main(void *arg)
         }
         if (l->head == NULL)
             l->tail = NULL;
+        l->n_pending -= n;
+        l->first_ns = yw_monotonic_ns(); /* the rest waited at most this batch */
         pthread_mutex_unlock(&l->mu);
 
         struct yw_err err = {0};
@@ -277,6 +327,8 @@ static void *committer_main(void *arg)
                 free(items[i]);
                 items[i] = NULL;
             }
+        last_end = yw_monotonic_ns();
+        last_n = n;
         pthread_mutex_lock(&l->mu);
         for (size_t i = 0; i < n; i++) {
             if (items[i] == NULL)
@@ -305,7 +357,12 @@ int yw_ledger_open(const struct yw_ledger_config *cfg, struct yw_ledger **out, s
         return yw_err_set(err, YW_ENOMEM, NULL, "out of memory");
     l->cfg = *cfg;
     pthread_mutex_init(&l->mu, NULL);
-    pthread_cond_init(&l->work_cv, NULL);
+    /* The committer's lingering waits on the monotonic clock (yw_monotonic_ns). */
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&l->work_cv, &attr);
+    pthread_condattr_destroy(&attr);
     pthread_cond_init(&l->done_cv, NULL);
     if ((rc = yw_store_begin(cfg->store, YW_TXN_WRITE, &txn, err)) < 0)
         goto fail;
@@ -358,12 +415,7 @@ int yw_ledger_append(struct yw_ledger *l, const void *entry, size_t n, uint64_t 
         pthread_mutex_unlock(&l->mu);
         return yw_err_set(err, YW_EBUSY, NULL, "the ledger is closing");
     }
-    if (l->tail)
-        l->tail->next = &p;
-    else
-        l->head = &p;
-    l->tail = &p;
-    pthread_cond_signal(&l->work_cv);
+    enqueue(l, &p);
     while (!p.done)
         pthread_cond_wait(&l->done_cv, &l->mu);
     pthread_mutex_unlock(&l->mu);
@@ -389,12 +441,7 @@ int yw_ledger_append_async(struct yw_ledger *l, const void *entry, size_t n, yw_
         free(p);
         return yw_err_set(err, YW_EBUSY, NULL, "the ledger is closing");
     }
-    if (l->tail)
-        l->tail->next = p;
-    else
-        l->head = p;
-    l->tail = p;
-    pthread_cond_signal(&l->work_cv);
+    enqueue(l, p);
     pthread_mutex_unlock(&l->mu);
     return YW_OK;
 }

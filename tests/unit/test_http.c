@@ -28,9 +28,16 @@ static void test_route_table(void **state)
         assert_non_null(routes[i].summary);
         assert_int_equal(routes[i].pattern[0], '/');
         /* Inline handlers run on I/O threads and never resolve a principal
-         * (which reads the database): only public routes may be inline. */
+         * (which reads the database): only public routes may be inline. A
+         * public route has no principal to hand a transaction on with. */
         if (strcmp(routes[i].permission, YW_ACTION_PUBLIC) != 0)
-            assert_int_equal(routes[i].exec, YW_EXEC_WORKER);
+            assert_int_not_equal(routes[i].exec, YW_EXEC_INLINE);
+        else
+            assert_int_not_equal(routes[i].exec, YW_EXEC_WORKER_TXN);
+        /* The key's transaction is handed on only to the delivery handlers,
+         * which end it and begin no other while they hold it. */
+        if (routes[i].exec == YW_EXEC_WORKER_TXN)
+            assert_string_equal(routes[i].permission, "exchange.deliver");
         /* Only routes that change something take a body. */
         if (strcmp(routes[i].method, "GET") == 0)
             assert_int_equal(routes[i].body, YW_BODY_NONE);
