@@ -4,6 +4,7 @@
  * counted, masked and in the ledger. */
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "exchange/exchange.h"
@@ -43,14 +44,19 @@ int yw__check_resource(const struct yw_services *s, const char *code, const json
     return rc;
 }
 
-/* A delivery's answer, on the exchange's committer thread. */
-static void delivered(void *cls, int rc, json_t *body, const struct yw_err *err)
+/* A delivery's answer (JSON bytes), on the exchange's thread. */
+static void delivered(void *cls, int rc, char *body_take, size_t n, const struct yw_err *err)
 {
     struct yw__fetch *f = cls;
     f->rc = rc;
-    f->body = body;
-    if (rc < 0 && err != NULL)
+    if (rc == YW_OK) {
+        f->body = json_loadb(body_take, n, 0, NULL);
+        if (f->body == NULL)
+            f->rc = yw_err_set(&f->err, YW_ENOMEM, NULL, "交付的答复不可读 / unreadable answer");
+    } else if (err != NULL) {
         f->err = *err;
+    }
+    free(body_take);
     yw__group_done(f->group);
 }
 
@@ -112,7 +118,8 @@ void yw__fetch_materials(const struct yw_services *s, const char *org, const cha
         (void)yw_fmt(systems[i].login, sizeof(systems[i].login), "key:%s", key_id);
         (void)yw_copy(systems[i].org, sizeof(systems[i].org), org);
         keys[i] = json_pack("[{s:s}]", key_field, applicant_id);
-        struct yw_delivery_request req = {&systems[i], "", yw_str_c(code), keys[i], {NULL, 0}};
+        struct yw_delivery_request req = {
+            .who = &systems[i], .remote = "", .code = yw_str_c(code), .keys = keys[i]};
         group.pending++;
         if (keys[i] == NULL || yw_exchange_deliver(s->exchange, &req, delivered, &f[i]) < 0) {
             group.pending--;
