@@ -154,9 +154,17 @@ static int sq_connect(const char *path, struct yw__conn **out, struct yw_err *er
                         mode != NULL ? (const char *)mode : "nothing");
         goto out;
     }
-    /* FULL: a commit is on disk when COMMIT returns; the ledger relies on it. */
-    if ((rc = sqlite3_exec(conn->db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", NULL, NULL,
-                           NULL)) != SQLITE_OK &&
+    /* FULL: a commit is on disk when COMMIT returns; the ledger relies on it.
+     * mmap_size: reads map the file (up to SQLite's own ceiling, 2 GB by
+     * default) instead of copying pages into each connection's 2 MB cache;
+     * the pooled connections then share the operating system's page cache,
+     * and an index walk (the catalog search: 100 000 resources make a 1 GB
+     * file) no longer rereads its pages with a system call each. Writes
+     * still go through write(), so a commit is as durable as before. */
+    if ((rc = sqlite3_exec(conn->db,
+                           "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                           "PRAGMA mmap_size=2147418112",
+                           NULL, NULL, NULL)) != SQLITE_OK &&
         (rc = sq_error(conn->db, rc, err)) < 0)
         goto out;
     *out = conn;
