@@ -135,6 +135,14 @@ int yw__search_unindex(struct yw_txn *txn, int64_t id, struct yw_err *err)
     return rc < 0 ? rc : YW_OK;
 }
 
+int yw__search_optimize(struct yw_txn *txn, size_t n_written, struct yw_err *err)
+{
+    if (yw_txn_dialect(txn) != YW_DIALECT_SQLITE || n_written < 1000)
+        return YW_OK; /* PostgreSQL's GIN index needs nothing; FTS5 merges a few itself */
+    return yw_txn_exec(txn, "INSERT INTO yw_catalog_search (yw_catalog_search) VALUES ('optimize')",
+                       err);
+}
+
 /* ---- queries ------------------------------------------------------------------ */
 
 /* The first and last UTF-8 character of a term. */
@@ -527,12 +535,13 @@ static int search_sqlite(struct yw_txn *txn, const struct spec *sp, int64_t limi
         ranked = matches <= RANK_MAX;
     }
     if (ranked) {
-        /* By relevance in the text alone (bm25 over the text's phrases, not
-         * the tags'), then the code: every match is ranked anyway, so one
-         * pass counts them and keeps the page. */
+        /* By relevance in the text alone, then the code: yw_bm25 (the store's
+         * bm25 that ignores the tags column, so scores are as they were before
+         * it) over the text's phrases only. Every match is ranked anyway, so
+         * one pass counts them and keeps the page. */
         rc = param(&q,
-                   "WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(yw_catalog_search, 10.0, "
-                   "1.0, 0.0) AS rank FROM yw_catalog_search WHERE yw_catalog_search MATCH ?) "
+                   "WITH m AS MATERIALIZED (SELECT rowid AS id, yw_bm25(yw_catalog_search, "
+                   "10.0, 1.0) AS rank FROM yw_catalog_search WHERE yw_catalog_search MATCH ?) "
                    "SELECT r.id FROM m JOIN yw_catalog_resources r ON r.id = m.id WHERE 1 = 1 ",
                    text.data, text.len);
         if (rc == YW_OK)
@@ -565,12 +574,17 @@ static int search_sqlite(struct yw_txn *txn, const struct spec *sp, int64_t limi
                  "OFFSET ?",
                  params, lens, 1, ints, 2, page, err);
     else { /* the catalog, or filters matching many: an index walk by code stops early */
-        rc = yw_buf_append_c(&q.sql, "SELECT r.id FROM yw_catalog_resources r WHERE 1 = 1 ");
-        size_t where_len = q.sql.len;
-        if (rc == YW_OK && (rc = sql_filters(sp, "", &q)) == YW_OK) {
-            where_len = q.sql.len;
-            rc = yw_buf_append_c(&q.sql, "ORDER BY r.code LIMIT ? OFFSET ?");
+        if (expr.len) {
+            rc = yw_buf_append_c(&q.sql, "SELECT r.id FROM yw_catalog_resources r WHERE 1 = 1 ");
+            if (rc == YW_OK)
+                rc = sql_filters(sp, "", &q);
+        } else { /* the listed statuses: (code, status) is walked in order, not sorted */
+            rc = yw_buf_append_c(&q.sql, "SELECT r.id FROM yw_catalog_resources r WHERE "
+                                         "+r.status IN ('published', 'deprecated') ");
         }
+        size_t where_len = q.sql.len;
+        if (rc == YW_OK)
+            rc = yw_buf_append_c(&q.sql, "ORDER BY r.code LIMIT ? OFFSET ?");
         if (rc < 0)
             goto too_complex;
         if (expr.len == 0) {

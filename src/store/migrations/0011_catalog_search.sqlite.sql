@@ -30,3 +30,9 @@ BEGIN
     UPDATE yw_catalog_search SET tags = (SELECT tags FROM yw_catalog_search_tags WHERE id = new.id)
     WHERE rowid = new.id;
 END;
+-- The catalog without filters, listed by code: a covering walk in code order
+-- (the status index would find every listed row and sort them).
+CREATE INDEX yw_catalog_resources_listed ON yw_catalog_resources (code, status);
+-- One segment instead of the many a bulk load leaves: a term is then looked
+-- up once, not once per segment.
+INSERT INTO yw_catalog_search (yw_catalog_search) VALUES ('optimize');
