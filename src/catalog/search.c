@@ -8,6 +8,7 @@
  * prefixes, all required. Names weigh more than the rest. */
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "policy/policy.h"
@@ -455,10 +456,21 @@ static int fts_count(struct yw_txn *txn, const char *expr, size_t len, int64_t c
                      &expr, &len, 1, cap, count, err);
 }
 
-/* The page's resources as listed to who: the stored listing, or for another
- * organisation's 不予共享 resource its code, name, provider and sharing type. */
+/* Appends "name":"value" (after a comma unless first). */
+static int append_member(struct yw_buf *b, bool first, const char *name, struct yw_str value)
+{
+    int rc = yw_buf_printf(b, "%s\"%s\":\"", first ? "" : ",", name);
+    if (rc == YW_OK)
+        rc = yw_json_escape(b, value);
+    return rc == YW_OK ? yw_buf_append_c(b, "\"") : rc;
+}
+
+/* The page's resources as listed to who, as JSON text appended to b: the
+ * stored listing copied as it is (never parsed) and the row's status,
+ * provider name, version and publication; for another organisation's 不予共享
+ * resource its code, name, provider and sharing type only. */
 static int list_items(struct yw_txn *txn, const struct spec *sp, const int64_t *ids, size_t n_ids,
-                      json_t *items, struct yw_err *err)
+                      struct yw_buf *b, struct yw_err *err)
 {
     struct yw_stmt *st = NULL;
     int rc = yw_txn_prepare(txn,
@@ -468,41 +480,64 @@ static int list_items(struct yw_txn *txn, const struct spec *sp, const int64_t *
                             "r.id = ?",
                             &st, err);
     for (size_t i = 0; rc == YW_OK && i < n_ids; i++) {
-        json_t *item;
         (void)yw_stmt_reset(st);
         yw_stmt_bind_int64(st, 1, ids[i]);
         if ((rc = yw_stmt_step(st, err)) != 1) {
             rc = rc < 0 ? rc : yw_err_set(err, YW_EINTERNAL, NULL, "catalog row vanished");
             break;
         }
-        rc = YW_OK;
         struct yw_str listing = yw_stmt_column_text(st, 0), status = yw_stmt_column_text(st, 1);
         struct yw_str pub = yw_stmt_column_text(st, 3), org_name = yw_stmt_column_text(st, 4);
         struct yw_str code = yw_stmt_column_text(st, 5), name = yw_stmt_column_text(st, 6);
         struct yw_str provider = yw_stmt_column_text(st, 7);
         bool full = sp->privileged || yw_str_eq_c(provider, sp->org) ||
                     !yw_str_eq_c(yw_stmt_column_text(st, 8), "none");
-        if (full)
-            item = json_loadb(listing.p ? listing.p : "", listing.n, 0, NULL);
-        else
-            item = json_pack("{s:s%, s:s%, s:s%, s:{s:s}, s:b}", "code", code.p, code.n, "name",
-                             name.p, name.n, "provider", provider.p, provider.n, "sharing", "type",
-                             "none", "restricted", 1);
-        if (!json_is_object(item)) {
-            json_decref(item);
-            rc = yw_err_set(err, YW_EINTERNAL, NULL, "catalog listing of %.*s is not JSON",
-                            (int)code.n, code.p);
+        rc = yw_buf_append_c(b, i ? ",{" : "{");
+        if (full) {
+            /* The object's members, without its braces. */
+            while (listing.n &&
+                   (listing.p[listing.n - 1] == ' ' || listing.p[listing.n - 1] == '\n'))
+                listing.n--;
+            if (listing.n < 2 || listing.p[0] != '{' || listing.p[listing.n - 1] != '}') {
+                rc = yw_err_set(err, YW_EINTERNAL, NULL, "catalog listing of %.*s is not JSON",
+                                (int)code.n, code.p);
+                break;
+            }
+            struct yw_str members = {listing.p + 1, listing.n - 2};
+            bool empty = true;
+            for (size_t k = 0; k < members.n && empty; k++)
+                empty = members.p[k] == ' ' || members.p[k] == '\n';
+            if (rc == YW_OK && !empty)
+                rc = yw_buf_append(b, members.p, members.n);
+            if (rc == YW_OK)
+                rc = append_member(b, empty, "status", status);
+        } else {
+            rc = rc == YW_OK ? append_member(b, true, "code", code) : rc;
+            rc = rc == YW_OK ? append_member(b, false, "name", name) : rc;
+            rc = rc == YW_OK ? append_member(b, false, "provider", provider) : rc;
+            rc = rc == YW_OK ? yw_buf_append_c(b, ",\"sharing\":{\"type\":\"none\"},"
+                                                  "\"restricted\":true")
+                             : rc;
+            rc = rc == YW_OK ? append_member(b, false, "status", status) : rc;
+        }
+        if (rc == YW_OK)
+            rc = append_member(b, false, "provider_name", org_name);
+        if (rc == YW_OK && full)
+            rc = yw_buf_printf(
+                b, ",\"version\":%lld,\"published_at\":", (long long)yw_stmt_column_int64(st, 2));
+        if (rc == YW_OK && full && pub.n) {
+            rc = yw_buf_append_c(b, "\"");
+            rc = rc == YW_OK ? yw_json_escape(b, pub) : rc;
+            rc = rc == YW_OK ? yw_buf_append_c(b, "\"") : rc;
+        } else if (rc == YW_OK && full) {
+            rc = yw_buf_append_c(b, "null");
+        }
+        if (rc == YW_OK)
+            rc = yw_buf_append_c(b, "}");
+        if (rc < 0) {
+            rc = yw_err_set(err, rc, NULL, "search answer too large");
             break;
         }
-        json_object_set_new(item, "status", json_stringn(status.p, status.n));
-        json_object_set_new(item, "provider_name", json_stringn(org_name.p, org_name.n));
-        if (full) {
-            json_object_set_new(item, "version", json_integer(yw_stmt_column_int64(st, 2)));
-            json_object_set_new(item, "published_at",
-                                pub.n ? json_stringn(pub.p, pub.n) : json_null());
-        }
-        if (json_array_append_new(items, item) < 0)
-            rc = yw_err_set(err, YW_ENOMEM, NULL, "out of memory");
     }
     yw_stmt_finalize(&st);
     return rc < 0 ? rc : YW_OK;
@@ -665,25 +700,24 @@ out:
     return rc;
 }
 
-int yw_catalog_search(const struct yw_catalog *cat, const struct yw_principal *who,
-                      const struct yw_catalog_query *in, json_t **out, struct yw_err *err)
+int yw_catalog_search_text(const struct yw_catalog *cat, const struct yw_principal *who,
+                           const struct yw_catalog_query *in, char **text, size_t *text_len,
+                           struct yw_err *err)
 {
     struct spec sp = {.provider = in->provider,
                       .privileged = yw_policy_oversees(who, "catalog.review"),
                       .org = who ? who->org : ""};
     struct yw_txn *txn = NULL;
-    json_t *items = json_array();
+    struct yw_buf answer;
     int64_t limit = in->limit ? in->limit : 20, total = 0, ids[100];
     struct rows page = {.ids = ids, .max_ids = sizeof(ids) / sizeof(ids[0])};
     int rc;
 
-    *out = NULL;
+    *text = NULL;
+    *text_len = 0;
     yw_buf_init(&sp.match, 16 * 1024);
     yw_buf_init(&sp.title_match, 16 * 1024);
-    if (items == NULL) {
-        rc = yw_err_set(err, YW_ENOMEM, NULL, "out of memory");
-        goto out;
-    }
+    yw_buf_init(&answer, 16 * 1024 * 1024);
     if (in->q.n > 200) {
         rc = yw_err_set(err, YW_EINVAL, "q", "检索词不能超过 200 字节 / q is over 200 bytes");
         goto out;
@@ -709,25 +743,47 @@ int yw_catalog_search(const struct yw_catalog *cat, const struct yw_principal *w
         rc = yw_err_set(err, YW_EINVAL, "q", "检索词过长 / q is too long");
         goto out;
     }
-    if (in->q.n && sp.match.len == 0) /* nothing searchable in q: nothing found */
-        goto answer;
+    /* The members in the order the answer always had: total, limit, offset,
+     * items, and total_capped when there are more than TOTAL_MAX. */
     page.max_ids = (size_t)limit;
-    if ((rc = dialect == YW_DIALECT_SQLITE
+    if (!(in->q.n && sp.match.len == 0) && /* nothing searchable in q: nothing found */
+        (rc = dialect == YW_DIALECT_SQLITE
                   ? search_sqlite(txn, &sp, limit, in->offset, &total, &page, err)
-                  : search_postgres(txn, &sp, limit, in->offset, &total, &page, err)) < 0 ||
-        (rc = list_items(txn, &sp, ids, page.n_ids, items, err)) < 0)
+                  : search_postgres(txn, &sp, limit, in->offset, &total, &page, err)) < 0)
         goto out;
-answer:
-    *out = json_pack("{s:I, s:I, s:I, s:O}", "total",
-                     (json_int_t)(total > TOTAL_MAX ? TOTAL_MAX : total), "limit",
-                     (json_int_t)limit, "offset", (json_int_t)in->offset, "items", items);
-    if (*out && total > TOTAL_MAX)
-        json_object_set_new(*out, "total_capped", json_true());
-    rc = *out ? YW_OK : yw_err_set(err, YW_ENOMEM, NULL, "out of memory");
+    if ((rc = yw_buf_printf(&answer, "{\"total\":%lld,\"limit\":%lld,\"offset\":%lld,\"items\":[",
+                            (long long)(total > TOTAL_MAX ? TOTAL_MAX : total), (long long)limit,
+                            (long long)in->offset)) < 0 ||
+        (rc = list_items(txn, &sp, ids, page.n_ids, &answer, err)) < 0)
+        goto out;
+    if ((rc = yw_buf_append_c(&answer, total > TOTAL_MAX ? "],\"total_capped\":true}" : "]}")) <
+        0) {
+        rc = yw_err_set(err, rc, NULL, "search answer too large");
+        goto out;
+    }
+    *text_len = answer.len;
+    *text = yw_buf_take(&answer);
 out:
     yw_store_rollback(&txn);
     yw_buf_free(&sp.match);
     yw_buf_free(&sp.title_match);
-    json_decref(items);
+    yw_buf_free(&answer);
     return rc;
+}
+
+int yw_catalog_search(const struct yw_catalog *cat, const struct yw_principal *who,
+                      const struct yw_catalog_query *in, json_t **out, struct yw_err *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    json_error_t error;
+    int rc = yw_catalog_search_text(cat, who, in, &text, &len, err);
+
+    *out = NULL;
+    if (rc < 0)
+        return rc;
+    *out = json_loadb(text, len, 0, &error);
+    free(text);
+    return *out ? YW_OK
+                : yw_err_set(err, YW_EINTERNAL, NULL, "search answer is not JSON: %s", error.text);
 }
