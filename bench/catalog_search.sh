@@ -259,7 +259,11 @@ first_pages=$(grep -v 'offset=' "$work/queries.sqlite" | sort -n -k5)
 typical=$(echo "$first_pages" | awk '{ p[NR] = $6 } END { print p[int((NR + 1) / 2)] }')
 mkdir -p "$work/www"
 curl -fs -H "$auth" "$base$typical" >"$work/www/search.json"
+# VmHWM counts the pages of the database file that SQLite maps (mmap_size) and
+# the search has touched: shared page cache, not the process's own memory,
+# which RssAnon (at the end of the run) is.
 serve_hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
+serve_anon=$(awk '/RssAnon/ { print $2 }' "/proc/$pid/status")
 stop
 
 nginx_start "= /v1/catalog/search" search.json /v1/catalog/search
@@ -293,7 +297,8 @@ awk -v p="$p99" -v t="$target_ms" -v n="$count" 'BEGIN {
   printf "p99 %.2f ms < %d ms at %d resources: %s\n", p, t, n, p < t ? "yes" : "NO" }'
 line sqlite.c1 "yiwang, one connection (-c1)"
 line nginx.c1 "nginx, one connection (-c1)"
-printf 'yiwang serve peak RSS (VmHWM)          %9d MB\n' $((serve_hwm / 1024))
+printf 'yiwang serve peak RSS (VmHWM)          %9d MB   (mapped database pages included; own memory, RssAnon: %d MB)\n' \
+  $((serve_hwm / 1024)) $((serve_anon / 1024))
 report_queries sqlite "$p99"
 
 # ---- 4. PostgreSQL -------------------------------------------------------------------

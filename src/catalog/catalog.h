@@ -121,11 +121,18 @@ struct yw_catalog_query {
     int64_t offset;        /* at most 10 000 */
 };
 
-/* *out: {"total": n, "items": [summary …]} (a summary is the view without
- * fields and quality). */
+/* *out: {"total": n, "limit": l, "offset": o, "items": [summary …]} and
+ * "total_capped": true when more than 1 000 match (total is then 1 000); a
+ * summary is the view without fields and quality. */
 int yw_catalog_search(const struct yw_catalog *cat, const struct yw_principal *who,
                       const struct yw_catalog_query *query, json_t **out,
                       struct yw_err *err) YW_MUST_USE;
+/* The same answer as JSON text, for the HTTP layer: *text is a new malloc'd
+ * buffer of *text_len bytes (free() it). The listings are copied as stored,
+ * so no document is parsed or built. */
+int yw_catalog_search_text(const struct yw_catalog *cat, const struct yw_principal *who,
+                           const struct yw_catalog_query *query, char **text, size_t *text_len,
+                           struct yw_err *err) YW_MUST_USE;
 
 /* ---- data elements (elements.c) -------------------------------------------
  * One authoritative source per element: registering an element whose

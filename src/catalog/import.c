@@ -354,7 +354,8 @@ int yw_catalog_import(const struct yw_catalog *cat, const char *csv, size_t n, b
                         json_array_size(imp.errors), json_array_size(imp.errors));
         goto out;
     }
-    if ((rc = yw_store_commit(&imp.txn, err)) < 0 ||
+    if ((rc = yw__search_optimize(imp.txn, json_array_size(imp.written), err)) < 0 ||
+        (rc = yw_store_commit(&imp.txn, err)) < 0 ||
         (rc = record_import(cat, actor, imp.written, publish, err)) < 0)
         goto out;
     *count = json_array_size(imp.written);

@@ -65,6 +65,10 @@ int yw__element_record(const struct yw_catalog *cat, const char *actor, const js
 int yw__search_index(struct yw_txn *txn, int64_t id, const json_t *doc, const char *provider_name,
                      struct yw_err *err) YW_MUST_USE;
 int yw__search_unindex(struct yw_txn *txn, int64_t id, struct yw_err *err) YW_MUST_USE;
+/* After n_written resources were indexed in txn (an import): on SQLite, when
+ * they are many, merges the FTS5 index into one segment, as a bulk load
+ * otherwise leaves a dozen that every term lookup visits. */
+int yw__search_optimize(struct yw_txn *txn, size_t n_written, struct yw_err *err) YW_MUST_USE;
 
 /* ---- resources (resources.c) --------------------------------------------------- */
 /* Checks body into a document for provider, linked to the element registry. */

@@ -230,14 +230,23 @@ static int set_current(struct yw_txn *txn, const struct res *r, const json_t *do
 {
     struct yw_stmt *st = NULL;
     char provider_name[401] = "";
+    /* The listing: the summary search answers with, keys sorted as in the
+     * stored (canonical) document, so that it reads the same as before. */
+    json_t *summary = yw__resource_summary(doc, true);
+    char *listing = summary ? json_dumps(summary, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(summary);
+    if (listing == NULL)
+        return yw_err_set(err, YW_ENOMEM, NULL, "out of memory");
     int rc =
         yw_txn_prepare(txn,
                        "UPDATE yw_catalog_resources SET version = ?, status = ?, pending = ?, "
                        "published_at = ?, name = ?, resource_type = ?, grade_rank = ?, sharing "
-                       "= ?, update_cycle = ?, updated_at = ? WHERE id = ?",
+                       "= ?, update_cycle = ?, updated_at = ?, listing = ? WHERE id = ?",
                        &st, err);
-    if (rc < 0)
+    if (rc < 0) {
+        free(listing);
         return rc;
+    }
     const char *values[] = {
         json_string_value(json_object_get(doc, "name")),
         json_string_value(json_object_get(doc, "resource_type")),
@@ -255,9 +264,11 @@ static int set_current(struct yw_txn *txn, const struct res *r, const json_t *do
     yw_stmt_bind_text(st, 8, values[2], strlen(values[2]));
     yw_stmt_bind_text(st, 9, values[3], strlen(values[3]));
     yw_stmt_bind_text(st, 10, now, strlen(now));
-    yw_stmt_bind_int64(st, 11, r->id);
+    yw_stmt_bind_text(st, 11, listing, strlen(listing));
+    yw_stmt_bind_int64(st, 12, r->id);
     rc = yw_stmt_step(st, err);
     yw_stmt_finalize(&st);
+    free(listing);
     if (rc < 0)
         return rc;
     if ((rc = yw_txn_prepare(txn, "SELECT name FROM yw_orgs WHERE code = ?", &st, err)) < 0)

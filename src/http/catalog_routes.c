@@ -53,7 +53,11 @@ int yw__get_catalog_search(struct yw_request *req, struct yw_response *res, stru
         .limit = (int64_t)limit,
         .offset = (int64_t)offset,
     };
-    return yw_catalog_search(&cat, &req->principal, &q, &res->json, err);
+    char *text = NULL;
+    if ((rc = yw_catalog_search_text(&cat, &req->principal, &q, &text, &res->size, err)) < 0)
+        return rc;
+    res->owned = text;
+    return YW_OK;
 }
 
 int yw__post_catalog_resources(struct yw_request *req, struct yw_response *res, struct yw_err *err)

@@ -997,6 +997,182 @@ class Search(CatalogNode):
         self.assertEqual(self.search("steward.b", q="婚姻" * 33 + "ab")["total"], 0)
 
 
+# Filters and text together, against a brute-force answer: a small catalog of
+# every status, sharing type, type, grade and cycle of both departments, asked
+# every combination by each kind of asker, and the answer computed here from
+# the resources' own views by the rules of docs/internals/catalog.md.
+NONE_SHARING = {"type": "none", "legal_basis": "《中华人民共和国保守国家秘密法》第十三条"}
+OPEN_SHARING = {"type": "unconditional", "method": "platform"}
+BRUTE_SET = [
+    # steward, code, name, life cycle, changes
+    ("steward.a", "101001/000901", "户籍人口登记信息", "published", dict(grade="general-3")),
+    ("steward.a", "101001/000902", "户籍迁移证明信息", "published",
+     dict(sharing=NONE_SHARING, update_cycle="monthly", summary="户籍迁移的证明材料，census records")),
+    ("steward.a", "101001/000903", "出入境证件信息", "deprecated",
+     dict(resource_type="theme.public_service", sharing=OPEN_SHARING)),
+    ("steward.a", "101001/000904", "治安户籍核查信息", "archived", dict(update_cycle="monthly")),
+    ("steward.a", "101001/000905", "机动车登记信息", "draft", dict(resource_type="theme.public_service")),
+    ("steward.a", "101001/000906", "驾驶证统计信息", "under_review",
+     dict(sharing=NONE_SHARING, summary="驾驶证的统计数据，statistics by county")),
+    ("steward.a", "101001/000907", "刑事案件统计信息", "published",
+     dict(sharing=NONE_SHARING, grade="general-3", resource_type="theme.public_service",
+          summary="户籍人口中的案件统计，census of cases")),
+    ("steward.b", "101002/000901", "婚姻登记证明信息", "published",
+     dict(resource_type="theme.community", update_cycle="monthly", sharing=OPEN_SHARING)),
+    ("steward.b", "101002/000902", "低保对象统计信息", "published",
+     dict(resource_type="theme.social_security", grade="general-3", summary="低保对象的户籍与统计")),
+    ("steward.b", "101002/000903", "社会组织登记信息", "published",
+     dict(sharing=NONE_SHARING, resource_type="basic.legal_entity")),
+    ("steward.b", "101002/000904", "殡葬证明信息", "deprecated",
+     dict(resource_type="theme.community", grade="general-3", update_cycle="monthly")),
+    ("steward.b", "101002/000905", "收养登记信息", "draft", dict(sharing=NONE_SHARING)),
+    ("steward.b", "101002/000906", "census 人口普查信息", "published",
+     dict(resource_type="theme.social_security", sharing=OPEN_SHARING)),
+]
+BRUTE_WORDS = [None, "信息", "户籍", "登记", "证明", "统计", "证", "census", "户籍 信息", "火星"]
+BRUTE_FILTERS = [{}, {"provider": A}, {"provider": B}, {"type": "theme.public_service"},
+                 {"type": "theme.social_security"}, {"grade": "general-3"}, {"sharing": "none"},
+                 {"sharing": "unconditional"}, {"cycle": "monthly"}, {"status": "draft"},
+                 {"status": "under_review"}, {"status": "published"}, {"status": "deprecated"},
+                 {"status": "archived"}, {"type": "theme.public_service", "cycle": "daily"},
+                 {"provider": A, "sharing": "none"}, {"grade": "general-3", "status": "deprecated"}]
+
+
+class SearchAgainstBruteForce(CatalogNode):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for steward, code, name, state, changes in BRUTE_SET:
+            status, view = cls.call_as(steward, "POST", "/v1/catalog/resources",
+                                       resource(code, name, **changes))
+            assert status == 201, view
+            steps = {"draft": [], "under_review": [(steward, "submit")],
+                     "published": [(steward, "submit"), ("cdo", "approve")],
+                     "deprecated": [(steward, "submit"), ("cdo", "approve"), (steward, "deprecate")],
+                     "archived": [(steward, "submit"), ("cdo", "approve"), (steward, "deprecate"),
+                                  ("cdo", "archive")]}[state]
+            for who, step in steps:
+                status, view = cls.call_as(who, "POST", "/v1/catalog/resources/%s/%s" % (code, step),
+                                           {"reason": "测试"})
+                assert status == 200, view
+        # A published resource with a pending version: search follows the current one.
+        code, changes = "101002/000901", BRUTE_SET[7][4]
+        status, view = cls.call_as("steward.b", "PUT", "/v1/catalog/resources/" + code,
+                                   resource(code, "户籍统计草稿信息", **dict(changes, update_cycle="daily")))
+        assert status == 200, view
+
+    def views(self):
+        """Every resource as the auditor sees it (current version)."""
+        out = {}
+        for _, code, _, _, _ in BRUTE_SET:
+            status, view = self.get("auditor", code)
+            self.assertEqual(status, 200, view)
+            out[code] = view
+        return out
+
+    @staticmethod
+    def matches(word, texts):
+        """The search's text rules over texts: every part required; a run of
+        two or more CJK characters is a phrase, a lone one a prefix of a
+        bigram, an English word a prefix of a word."""
+        import re
+        for part in word.split():
+            if re.fullmatch(r"[\u4e00-\u9fff]", part):
+                found = any(re.search(part + r"[\u4e00-\u9fff]", t) for t in texts)
+            elif re.fullmatch(r"[\u4e00-\u9fff]+", part):
+                found = any(part in t for t in texts)
+            else:
+                found = any(re.search(r"(?<![a-z0-9])" + re.escape(part.lower()), t.lower())
+                            for t in texts)
+            if not found:
+                return False
+        return True
+
+    def expected(self, views, who, word, filters):
+        org = {"steward.a": A, "steward.b": B, "auditor": "ql.sjt", "approver": "ql.spj"}[who]
+        privileged = who == "auditor"
+        provider_names = {A: "青岚省公安厅", B: "青岚省民政厅"}
+        out = []
+        for code, v in sorted(views.items()):
+            unshared = v["sharing"]["type"] == "none" and v["provider"] != org and not privileged
+            status = filters.get("status")
+            if status is None and v["status"] not in ("published", "deprecated"):
+                continue
+            if status is not None and v["status"] != status:
+                continue
+            if status in ("draft", "under_review") and not privileged and v["provider"] != org:
+                continue
+            values = {"provider": v["provider"], "type": v["resource_type"], "grade": v["grade"],
+                      "sharing": v["sharing"]["type"], "cycle": v["update_cycle"]}
+            if any(values[k] != filters[k] for k in filters if k != "status"):
+                continue
+            if unshared and any(k in filters for k in ("type", "grade", "cycle")):
+                continue
+            if word is not None:
+                names = [v["name"], code]
+                texts = names + [v["summary"], provider_names[v["provider"]]] + \
+                    [f[k] for f in v["fields"] for k in ("name", "description") if f.get(k)]
+                if not self.matches(word, names if unshared else texts):
+                    continue
+            out.append(code)
+        return out
+
+    def test_every_combination_answers_as_the_rules_say(self):
+        views = self.views()
+        for who in ("steward.a", "steward.b", "auditor", "approver"):
+            for word in BRUTE_WORDS:
+                for filters in BRUTE_FILTERS:
+                    params = dict(filters, **({"q": word} if word else {}))
+                    with self.subTest(who=who, **params):
+                        want = self.expected(views, who, word, filters)
+                        got = self.search(who, limit=100, **params)
+                        codes = [i["code"] for i in got["items"]]
+                        self.assertEqual(got["total"], len(want))
+                        # Without text in code order; with text by relevance.
+                        self.assertEqual(codes if word is None else sorted(codes), want)
+                        for item in got["items"]:
+                            v = views[item["code"]]
+                            orgs = {"steward.a": A, "steward.b": B}
+                            restricted = v["sharing"]["type"] == "none" and who != "auditor" and \
+                                orgs.get(who) != v["provider"]
+                            self.assertEqual(item.get("restricted", False), restricted, item)
+
+    def test_listings_follow_the_current_version_and_status(self):
+        def listed(who, code, **params):
+            found = [i for i in self.search(who, limit=100, **params)["items"] if i["code"] == code]
+            return found[0] if found else None
+
+        def same_as_view(item, view):
+            for key in ("fields", "quality", "version_status", "created_at", "updated_at",
+                        "provider_uscc", "pending_version"):
+                view.pop(key, None)
+            self.assertEqual(item, view)
+
+        code = "101002/000901"
+        # The pending version (户籍统计草稿信息, daily) is not what search lists.
+        self.assertIsNone(listed("auditor", code, q="统计"))
+        self.assertIsNone(listed("auditor", code, cycle="daily"))
+        same_as_view(listed("auditor", code, cycle="monthly"), self.get("auditor", code)[1])
+        # Approved, it is.
+        self.publish("steward.b", code)
+        item = listed("steward.a", code, q="户籍统计", cycle="daily")
+        same_as_view(item, self.get("steward.a", code)[1])
+        self.assertEqual((item["name"], item["version"], item["status"]), ("户籍统计草稿信息", 2, "published"))
+        self.assertIsNone(listed("steward.a", code, q="婚姻"))
+        # A status change moves it between the filters at once.
+        status, view = self.step("steward.b", code, "deprecate", reason="合并到新资源")
+        self.assertEqual(status, 200, view)
+        self.assertIsNone(listed("steward.a", code, status="published"))
+        self.assertIsNone(listed("steward.a", code, q="户籍统计", status="published"))
+        item = listed("steward.a", code, q="户籍统计", status="deprecated")
+        self.assertEqual(item["status"], "deprecated")
+        same_as_view(item, self.get("steward.a", code)[1])
+        status, view = self.step("cdo", code, "archive", reason="已归档")
+        self.assertEqual(status, 200, view)
+        self.assertIsNone(listed("steward.a", code, q="户籍统计"))
+        self.assertEqual(listed("steward.a", code, q="户籍统计", status="archived")["status"], "archived")
+
+
 # ---- 7: CSV import and export through the command line -----------------------------
 
 CSV_HEADER = ("资源代码,资源名称,提供方代码,资源摘要,资源类型,资源格式,共享类型,共享条件,共享依据,共享方式,"
