@@ -21,6 +21,7 @@ static const char usage_main[] =
     "  key       API keys for department systems: create, list, revoke\n"
     "  catalog   the data resource catalog: import, export (CSV, DCAT-AP)\n"
     "  exchange  data sharing: load records, list applications and grants\n"
+    "  reviews   好差评: statistics, the public summary, overdue rectifications\n"
     "  version   print the version\n"
     "  help      show this help\n"
     "\n"
@@ -36,7 +37,7 @@ int main(int argc, char **argv)
         {"init", yw_cli_init},       {"serve", yw_cli_serve},       {"routes", yw_cli_routes},
         {"ledger", yw_cli_ledger},   {"org", yw_cli_org},           {"account", yw_cli_account},
         {"key", yw_cli_key},         {"demo", yw_cli_demo},         {"version", yw_cli_version},
-        {"catalog", yw_cli_catalog}, {"exchange", yw_cli_exchange},
+        {"catalog", yw_cli_catalog}, {"exchange", yw_cli_exchange}, {"reviews", yw_cli_reviews},
     };
 
     if (argc < 2) {
