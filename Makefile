@@ -70,6 +70,7 @@ bench:
 	bench/ledger_proofs.sh $(BUILD)/yiwang
 	bench/exchange_delivery.sh $(BUILD)/yiwang
 	bench/catalog_search.sh $(BUILD)/yiwang
+	bench/review_stats.sh $(BUILD)/yiwang
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) $(CLANG_BUILD)

@@ -259,36 +259,71 @@ static void digest_of(const struct yw_services *s, const char *text, char out[2 
 
 /* ---- the rollup ------------------------------------------------------------------ */
 
-/* Adds (sign 1) or removes (sign -1) one review of stars on day to the
- * rollup row of its parties. */
-static int rollup(struct yw_txn *txn, int64_t day, const char *item, const char *org,
-                  const char *staff, const char *channel, int stars, int sign, struct yw_err *err)
+/* What one event changes in the rollup rows of a review's parties. */
+struct delta {
+    int64_t n, level_sum, levels[5]; /* levels[0]: 1 star */
+    int64_t x_total, x_closed, x_open, x_satisfied, x_basically, x_dissatisfied;
+};
+
+/* The reviewed parties of one review. */
+struct parties {
+    int64_t day;
+    const char *item, *org, *staff, *channel;
+};
+
+static int64_t month_of(int64_t day)
+{
+    int y, m, d;
+    yw_day_to_ymd(day, &y, &m, &d);
+    return yw_day_from_ymd(y, m, 1);
+}
+
+/* Adds d to the day and month rows of each party of p. */
+static int rollup(struct yw_txn *txn, const struct parties *p, const struct delta *d,
+                  struct yw_err *err)
 {
     struct yw_stmt *st = NULL;
-    char sql[1024];
-    (void)yw_fmt(sql, sizeof(sql),
-                 "INSERT INTO yw_service_review_days (day, item, org, staff, channel, n, "
-                 "level_sum, n1, n2, n3, n4, n5) VALUES (?, ?, ?, ?, ?, %d, %d, %d, %d, %d, %d, "
-                 "%d) ON CONFLICT (day, item, org, staff, channel) DO UPDATE SET n = "
-                 "yw_service_review_days.n + excluded.n, level_sum = "
-                 "yw_service_review_days.level_sum + excluded.level_sum, n1 = "
-                 "yw_service_review_days.n1 + excluded.n1, n2 = yw_service_review_days.n2 + "
-                 "excluded.n2, n3 = yw_service_review_days.n3 + excluded.n3, n4 = "
-                 "yw_service_review_days.n4 + excluded.n4, n5 = yw_service_review_days.n5 + "
-                 "excluded.n5",
-                 sign, sign * stars, stars == 1 ? sign : 0, stars == 2 ? sign : 0,
-                 stars == 3 ? sign : 0, stars == 4 ? sign : 0, stars == 5 ? sign : 0);
-    int rc = yw_txn_prepare(txn, sql, &st, err);
+    const char *dims[3] = {"item", "staff", "channel"};
+    const char *keys[3] = {p->item, p->staff, p->channel};
+    int rc = yw_txn_prepare(
+        txn,
+        "INSERT INTO yw_service_review_rollup (dim, grain, period, org, party, n, level_sum, n1, "
+        "n2, n3, n4, n5, x_total, x_closed, x_open, x_satisfied, x_basically, x_dissatisfied) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dim, grain, "
+        "period, org, party) DO UPDATE SET n = yw_service_review_rollup.n + excluded.n, "
+        "level_sum = yw_service_review_rollup.level_sum + excluded.level_sum, n1 = "
+        "yw_service_review_rollup.n1 + excluded.n1, n2 = yw_service_review_rollup.n2 + "
+        "excluded.n2, n3 = yw_service_review_rollup.n3 + excluded.n3, n4 = "
+        "yw_service_review_rollup.n4 + excluded.n4, n5 = yw_service_review_rollup.n5 + "
+        "excluded.n5, x_total = yw_service_review_rollup.x_total + excluded.x_total, x_closed = "
+        "yw_service_review_rollup.x_closed + excluded.x_closed, x_open = "
+        "yw_service_review_rollup.x_open + excluded.x_open, x_satisfied = "
+        "yw_service_review_rollup.x_satisfied + excluded.x_satisfied, x_basically = "
+        "yw_service_review_rollup.x_basically + excluded.x_basically, x_dissatisfied = "
+        "yw_service_review_rollup.x_dissatisfied + excluded.x_dissatisfied",
+        &st, err);
     if (rc < 0)
         return rc;
-    yw_stmt_bind_int64(st, 1, day);
-    bind_c(st, 2, item);
-    bind_c(st, 3, org);
-    bind_c(st, 4, staff);
-    bind_c(st, 5, channel);
-    rc = yw_stmt_step(st, err);
+    const int64_t values[] = {
+        d->n,           d->level_sum,   d->levels[0],     d->levels[1], d->levels[2],
+        d->levels[3],   d->levels[4],   d->x_total,       d->x_closed,  d->x_open,
+        d->x_satisfied, d->x_basically, d->x_dissatisfied};
+    for (int k = 0; k < 3 && rc == YW_OK; k++) {
+        for (int g = 0; g < 2 && rc == YW_OK; g++) {
+            yw_stmt_reset(st);
+            bind_c(st, 1, dims[k]);
+            bind_c(st, 2, g ? "month" : "day");
+            yw_stmt_bind_int64(st, 3, g ? month_of(p->day) : p->day);
+            bind_c(st, 4, p->org);
+            bind_c(st, 5, keys[k]);
+            for (int v = 0; v < 13; v++)
+                yw_stmt_bind_int64(st, 6 + v, values[v]);
+            rc = yw_stmt_step(st, err);
+            rc = rc < 0 ? rc : YW_OK;
+        }
+    }
     yw_stmt_finalize(&st);
-    return rc < 0 ? rc : YW_OK;
+    return rc;
 }
 
 static int insert_rstep(struct yw_txn *txn, const char *id, const char *step, const char *from,
@@ -495,8 +530,10 @@ int yw_services_review_create(const struct yw_services *s, const struct yw_princ
     yw_stmt_bind_int64(st, 12, day);
     bind_c(st, 13, actor);
     bind_c(st, 14, now);
-    if ((rc = yw_stmt_step(st, err)) < 0 ||
-        (rc = rollup(txn, day, c.item, c.org, staff, channel, stars, 1, err)) < 0)
+    struct parties parties = {day, c.item, c.org, staff, channel};
+    struct delta delta = {.n = 1, .level_sum = stars, .x_total = bad, .x_open = bad};
+    delta.levels[stars - 1] = 1;
+    if ((rc = yw_stmt_step(st, err)) < 0 || (rc = rollup(txn, &parties, &delta, err)) < 0)
         goto out;
     yw_stmt_finalize(&st);
     if (bad) {
@@ -917,37 +954,54 @@ static int rstep_body(const struct rstep *step, const json_t *body, const char *
     return YW_OK;
 }
 
-/* An appeal upheld: the review leaves the statistics. */
-static int void_review(struct yw_txn *txn, const char *review_id, struct yw_err *err)
+/* An appeal upheld: the review and its rectification leave the statistics. */
+static int void_review(struct yw_txn *txn, const struct rect *x, struct yw_err *err)
 {
     struct yw_stmt *st = NULL;
-    char item[16], org[65], staff[96], channel[12];
-    int rc = yw_txn_prepare(txn,
-                            "SELECT item, org, staff, channel, level, day FROM yw_service_reviews "
-                            "WHERE id = ? AND void = 0",
+    int rc = yw_txn_prepare(txn, "SELECT level FROM yw_service_reviews WHERE id = ? AND void = 0",
                             &st, err);
     if (rc < 0)
         return rc;
-    bind_c(st, 1, review_id);
+    bind_c(st, 1, x->review_id);
     if ((rc = yw_stmt_step(st, err)) != 1) {
         yw_stmt_finalize(&st);
         return rc < 0 ? rc : YW_OK;
     }
-    text_col(st, 0, item, sizeof(item));
-    text_col(st, 1, org, sizeof(org));
-    text_col(st, 2, staff, sizeof(staff));
-    text_col(st, 3, channel, sizeof(channel));
-    int stars = (int)yw_stmt_column_int64(st, 4);
-    int64_t day = yw_stmt_column_int64(st, 5);
+    int stars = (int)yw_stmt_column_int64(st, 0);
     yw_stmt_finalize(&st);
-    if ((rc = rollup(txn, day, item, org, staff, channel, stars, -1, err)) < 0 ||
+    if (stars < 1 || stars > 5)
+        return yw_err_set(err, YW_EINTERNAL, NULL, "stored review unreadable");
+    struct parties p = {x->day, x->item, x->org, x->staff, x->channel};
+    struct delta d = {.n = -1, .level_sum = -stars, .x_total = -1, .x_open = -1};
+    d.levels[stars - 1] = -1;
+    if ((rc = rollup(txn, &p, &d, err)) < 0 ||
         (rc = yw_txn_prepare(txn, "UPDATE yw_service_reviews SET void = 1 WHERE id = ?", &st,
                              err)) < 0)
         return rc;
-    bind_c(st, 1, review_id);
+    bind_c(st, 1, x->review_id);
     rc = yw_stmt_step(st, err);
     yw_stmt_finalize(&st);
     return rc < 0 ? rc : YW_OK;
+}
+
+/* A step's change to the rollup: done (rectified, explained) moves the
+ * rectification from open to closed; the applicant's rating is counted. */
+static int rollup_step(struct yw_txn *txn, const struct rect *x, const char *to,
+                       const char *satisfaction, struct yw_err *err)
+{
+    struct parties p = {x->day, x->item, x->org, x->staff, x->channel};
+    struct delta d = {0};
+    if (strcmp(to, "rectified") == 0 || strcmp(to, "explained") == 0) {
+        d.x_open = -1;
+        d.x_closed = 1;
+    } else if (strcmp(to, "rated") == 0 && satisfaction) {
+        d.x_satisfied = strcmp(satisfaction, "satisfied") == 0;
+        d.x_basically = strcmp(satisfaction, "basically_satisfied") == 0;
+        d.x_dissatisfied = strcmp(satisfaction, "dissatisfied") == 0;
+    } else {
+        return YW_OK;
+    }
+    return rollup(txn, &p, &d, err);
 }
 
 int yw_services_rectification_step(const struct yw_services *s, const struct yw_principal *who,
@@ -1020,7 +1074,8 @@ int yw_services_rectification_step(const struct yw_services *s, const struct yw_
     (void)yw_fmt(full_note, sizeof(full_note), "%s%s%s", extra ? extra : "",
                  extra && note && note[0] ? ": " : "", note ? note : "");
     if ((rc = insert_rstep(txn, x.id, step->name, from, to, actor, full_note, now, err)) < 0 ||
-        (strcmp(step->name, "uphold") == 0 && (rc = void_review(txn, x.review_id, err)) < 0) ||
+        (strcmp(step->name, "uphold") == 0 && (rc = void_review(txn, &x, err)) < 0) ||
+        (strcmp(step->name, "uphold") != 0 && (rc = rollup_step(txn, &x, to, extra, err)) < 0) ||
         (rc = yw_store_commit(&txn, err)) < 0)
         goto out;
     digest_of(s, note, digest);
@@ -1314,7 +1369,7 @@ int yw_services_stats(const struct yw_services *s, const struct yw_principal *wh
     struct yw_txn *txn = NULL;
     struct yw_stmt *st = NULL;
     struct caller me;
-    char sql[2048], org[65] = "", from_text[11], to_text[11];
+    char sql[4096], org[65] = "", from_text[11], to_text[11];
     const char *by = by_column(in->by.n ? in->by : YW_STR_LIT("org"), in->public_view);
     int64_t day = today(), from = 0, to = day;
     json_t *groups = json_object(), *list = json_array(), *total = NULL;
@@ -1354,20 +1409,46 @@ int yw_services_stats(const struct yw_services *s, const struct yw_principal *wh
     }
     if ((rc = yw_store_begin(s->catalog.store, YW_TXN_READ, &txn, err)) < 0)
         goto out;
-    /* The reviews, from the rollup. */
+    /* The reviews and their rectifications, from the rollup: whole months
+     * from the month rows, the ragged ends from the day rows. */
+    int64_t end = to + 1, m0 = month_of(from), m1 = month_of(end);
+    if (m0 < from) {
+        int y, m, d;
+        yw_day_to_ymd(m0, &y, &m, &d);
+        m0 = yw_day_from_ymd(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1);
+    }
+    if (m0 >= m1)
+        m0 = m1 = end; /* no whole month: days only */
+    const char *dim = strcmp(by, "org") == 0 ? "channel" : by;
+    const char *col = strcmp(by, "org") == 0 ? "org" : "party";
+    const char *org_cond = org[0] ? " AND org = ?" : "";
+    static const char part[] =
+        "SELECT %s AS g, n, level_sum, n1, n2, n3, n4, n5, x_total, x_closed, x_open, "
+        "x_satisfied, x_basically, x_dissatisfied FROM yw_service_review_rollup WHERE dim = ? AND "
+        "grain = '%s' AND period >= ? AND period < ?%s";
+    char p1[512], p2[512], p3[512];
+    (void)yw_fmt(p1, sizeof(p1), part, col, "day", org_cond);
+    (void)yw_fmt(p2, sizeof(p2), part, col, "month", org_cond);
+    (void)yw_fmt(p3, sizeof(p3), part, col, "day", org_cond);
     (void)yw_fmt(sql, sizeof(sql),
-                 "SELECT %s, SUM(n), SUM(level_sum), SUM(n1), SUM(n2), SUM(n3), SUM(n4), "
-                 "SUM(n5) FROM yw_service_review_days WHERE day BETWEEN ? AND ?%s GROUP BY %s",
-                 by, org[0] ? " AND org = ?" : "", by);
+                 "SELECT g, SUM(n), SUM(level_sum), SUM(n1), SUM(n2), SUM(n3), SUM(n4), SUM(n5), "
+                 "SUM(x_total), SUM(x_closed), SUM(x_open), SUM(x_satisfied), SUM(x_basically), "
+                 "SUM(x_dissatisfied) FROM (%s UNION ALL %s UNION ALL %s) u GROUP BY g",
+                 p1, p2, p3);
     if ((rc = yw_txn_prepare(txn, sql, &st, err)) < 0)
         goto out;
-    yw_stmt_bind_int64(st, 1, from);
-    yw_stmt_bind_int64(st, 2, to);
-    if (org[0])
-        bind_c(st, 3, org);
+    const int64_t ranges[3][2] = {{from, m0}, {m0, m1}, {m1, end}};
+    int idx = 1;
+    for (int k = 0; k < 3; k++) {
+        bind_c(st, idx++, dim);
+        yw_stmt_bind_int64(st, idx++, ranges[k][0]);
+        yw_stmt_bind_int64(st, idx++, ranges[k][1]);
+        if (org[0])
+            bind_c(st, idx++, org);
+    }
     while ((rc = yw_stmt_step(st, err)) == 1) {
         struct yw_str key = yw_stmt_column_text(st, 0);
-        if (yw_stmt_column_int64(st, 1) == 0)
+        if (yw_stmt_column_int64(st, 1) == 0 && yw_stmt_column_int64(st, 8) == 0)
             continue; /* every review of the group voided */
         json_t *g = group_of(groups, key.p, key.n), *counts = json_object_get(g, "levels");
         add_int(g, "count", yw_stmt_column_int64(st, 1));
@@ -1377,21 +1458,23 @@ int yw_services_stats(const struct yw_services *s, const struct yw_principal *wh
                                json_integer(json_integer_value(json_array_get(counts, (size_t)k)) +
                                             yw_stmt_column_int64(st, 3 + k)));
         add_int(g, "bad", yw_stmt_column_int64(st, 3) + yw_stmt_column_int64(st, 4));
+        json_t *x = json_object_get(g, "rectifications"), *rated = json_object_get(x, "rated");
+        add_int(x, "total", yw_stmt_column_int64(st, 8));
+        add_int(x, "closed", yw_stmt_column_int64(st, 9));
+        add_int(x, "open", yw_stmt_column_int64(st, 10));
+        add_int(rated, "satisfied", yw_stmt_column_int64(st, 11));
+        add_int(rated, "basically_satisfied", yw_stmt_column_int64(st, 12));
+        add_int(rated, "dissatisfied", yw_stmt_column_int64(st, 13));
     }
     yw_stmt_finalize(&st);
     if (rc < 0)
         goto out;
-    /* The rectifications of the bad reviews of those days. */
+    /* Overdue depends on today: counted from the rectifications still open
+     * past their due date, which the (state, due_day) index finds alone. */
     (void)yw_fmt(sql, sizeof(sql),
-                 "SELECT %s, COUNT(*), SUM(CASE WHEN state IN ('rectified', 'explained', "
-                 "'rated') THEN 1 ELSE 0 END), SUM(CASE WHEN state IN ('open', 'called_back', "
-                 "'verified', 'appealed') THEN 1 ELSE 0 END), SUM(CASE WHEN state IN ('open', "
-                 "'called_back', 'verified') AND due_day < ? THEN 1 ELSE 0 END), SUM(CASE WHEN "
-                 "satisfaction = 'satisfied' THEN 1 ELSE 0 END), SUM(CASE WHEN satisfaction = "
-                 "'basically_satisfied' THEN 1 ELSE 0 END), SUM(CASE WHEN satisfaction = "
-                 "'dissatisfied' THEN 1 ELSE 0 END) FROM yw_service_rectifications WHERE state "
-                 "<> 'void' AND day BETWEEN ? AND ?%s GROUP BY %s",
-                 by, org[0] ? " AND org = ?" : "", by);
+                 "SELECT %s, COUNT(*) FROM yw_service_rectifications WHERE state IN ('open', "
+                 "'called_back', 'verified') AND due_day < ? AND day BETWEEN ? AND ?%s GROUP BY %s",
+                 by, org_cond, by);
     if ((rc = yw_txn_prepare(txn, sql, &st, err)) < 0)
         goto out;
     yw_stmt_bind_int64(st, 1, day);
@@ -1401,15 +1484,8 @@ int yw_services_stats(const struct yw_services *s, const struct yw_principal *wh
         bind_c(st, 4, org);
     while ((rc = yw_stmt_step(st, err)) == 1) {
         struct yw_str key = yw_stmt_column_text(st, 0);
-        json_t *x = json_object_get(group_of(groups, key.p, key.n), "rectifications");
-        add_int(x, "total", yw_stmt_column_int64(st, 1));
-        add_int(x, "closed", yw_stmt_column_int64(st, 2));
-        add_int(x, "open", yw_stmt_column_int64(st, 3));
-        add_int(x, "overdue", yw_stmt_column_int64(st, 4));
-        json_t *rated = json_object_get(x, "rated");
-        add_int(rated, "satisfied", yw_stmt_column_int64(st, 5));
-        add_int(rated, "basically_satisfied", yw_stmt_column_int64(st, 6));
-        add_int(rated, "dissatisfied", yw_stmt_column_int64(st, 7));
+        add_int(json_object_get(group_of(groups, key.p, key.n), "rectifications"), "overdue",
+                yw_stmt_column_int64(st, 1));
     }
     yw_stmt_finalize(&st);
     if (rc < 0)

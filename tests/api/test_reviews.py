@@ -374,6 +374,21 @@ class Reviews(ts.ServicesNode):
         self.assertError(self.call("cdo", "GET", "/v1/services/stats?by=colour"), 400, "by")
         self.assertError(self.call("cdo", "GET", "/v1/services/stats?from=2026-13-01"), 400,
                          "from")
+        # Whole months come from the month rows, ragged ends from the day rows:
+        # every range holding today agrees.
+        today = ex.china_today()
+        first = today.replace(day=1)
+        last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        for span in ("from=%s&to=%s" % (first, last), "from=%s" % today,
+                     "from=%s&to=%s" % (first - datetime.timedelta(days=40), last),
+                     "from=%s&to=%s" % (today, today)):
+            with self.subTest(span=span):
+                status, ranged = self.call("cdo", "GET", "/v1/services/stats?by=item&" + span)
+                self.assertEqual(status, 200, ranged)
+                self.check_stats(ranged, self.expected("item"))
+        # The applicants' ratings of rectifications.
+        status, stats = self.call("cdo", "GET", "/v1/services/stats?by=org")
+        self.assertEqual(stats["total"]["rectifications"]["rated"]["basically_satisfied"], 1)
         # A range before any review holds none.
         status, none = self.call("cdo", "GET",
                                  "/v1/services/stats?from=2020-01-01&to=2020-12-31")

@@ -29,15 +29,21 @@ CREATE INDEX yw_service_reviews_org ON yw_service_reviews (org, created_at);
 CREATE INDEX yw_service_reviews_item ON yw_service_reviews (item, day);
 CREATE INDEX yw_service_reviews_staff ON yw_service_reviews (staff, day);
 
--- The statistics' rollup: one row per day and reviewed parties, kept in the
--- review's own transaction (and its appeal's), so that statistics over a
--- million reviews read thousands of rows, not a million.
-CREATE TABLE yw_service_review_days (
-    day BIGINT NOT NULL,
-    item TEXT NOT NULL,
+-- The statistics' rollup, kept in the transaction of each review and of each
+-- rectification step, so that statistics over a million reviews read a few
+-- thousand rows: per reviewed party (dim item, staff or channel; by
+-- organisation sums the channel rows) and organisation, per day (grain day,
+-- period the day) and per month (grain month, period its first day). A range
+-- reads whole months from the month rows and its ragged ends from the day
+-- rows. x_*: the rectifications of those reviews (not void): all, closed
+-- (rectified, explained, rated), still open (appealed included), and the
+-- applicants' ratings of them.
+CREATE TABLE yw_service_review_rollup (
+    dim TEXT NOT NULL CHECK (dim IN ('item', 'staff', 'channel')),
+    grain TEXT NOT NULL CHECK (grain IN ('day', 'month')),
+    period BIGINT NOT NULL,
     org TEXT NOT NULL,
-    staff TEXT NOT NULL,
-    channel TEXT NOT NULL,
+    party TEXT NOT NULL,
     n BIGINT NOT NULL,
     level_sum BIGINT NOT NULL,
     n1 BIGINT NOT NULL,
@@ -45,9 +51,15 @@ CREATE TABLE yw_service_review_days (
     n3 BIGINT NOT NULL,
     n4 BIGINT NOT NULL,
     n5 BIGINT NOT NULL,
-    PRIMARY KEY (day, item, org, staff, channel)
+    x_total BIGINT NOT NULL,
+    x_closed BIGINT NOT NULL,
+    x_open BIGINT NOT NULL,
+    x_satisfied BIGINT NOT NULL,
+    x_basically BIGINT NOT NULL,
+    x_dissatisfied BIGINT NOT NULL,
+    PRIMARY KEY (dim, grain, period, org, party)
 );
-CREATE INDEX yw_service_review_days_org ON yw_service_review_days (org, day);
+CREATE INDEX yw_service_review_rollup_org ON yw_service_review_rollup (org, dim, grain, period);
 
 -- The rectification a bad review opens, owned by the handling organisation:
 -- open → called_back → verified → rectified | explained → rated; or appealed
@@ -73,7 +85,9 @@ CREATE TABLE yw_service_rectifications (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX yw_service_rectifications_org ON yw_service_rectifications (org, state, due_day);
-CREATE INDEX yw_service_rectifications_due ON yw_service_rectifications (state, due_day);
+-- Overdue ones for the statistics, read from the index alone.
+CREATE INDEX yw_service_rectifications_due ON yw_service_rectifications (state, due_day, day, org,
+    item, staff, channel);
 
 -- Every step of a rectification, in order.
 CREATE TABLE yw_service_rectification_steps (
