@@ -21,6 +21,7 @@ from harness import run_cli  # noqa: E402
 
 C, O, CITIZEN = ts.C, ts.O, ts.CITIZEN
 RECTIFY_DAYS = 10
+PARTNER, USCC, CHARITY = "ql.partner", "91350100M000100Y43", "QR-00031-009"
 COMMENT = "窗口排队太久，工作人员态度冷淡"
 LEVELS = ["very_dissatisfied", "dissatisfied", "basically_satisfied", "satisfied",
           "very_satisfied"]
@@ -41,10 +42,24 @@ class Reviews(ts.ServicesNode):
                             "--role", "window_clerk")
                 assert r.returncode == 0, r.stderr
                 setattr(cls, attr, r.stdout.strip().splitlines()[-1])
+            # An enterprise and its operator, applying for an item that serves enterprises.
+            r = run_cli("org", "add", "--dir", d, "--code", PARTNER, "--name", "青岚数链科技有限公司",
+                        "--level", "province", "--division", "110000", "--kind",
+                        "enterprise_partner", "--uscc", USCC)
+            assert r.returncode == 0, r.stderr
+            for login in ("operator", "operator2"):
+                harness.add_account(d, ts.PASSWORD, "--kind", "enterprise_operator", "--login",
+                                    login, "--name", login, "--org", PARTNER)
             with open(os.path.join(d, "yiwang.conf"), "a", encoding="utf-8") as f:
                 f.write("rectify_days = %d\n" % RECTIFY_DAYS)
             assert cls.node.stop() == 0
             cls.node.start()
+            for login in ("operator", "operator2"):
+                cls.sessions[login] = cls.node.sign_in(login, ts.PASSWORD)
+            status, item = cls.call_as("approver.c", "POST", "/v1/services/items", ts.item_body(
+                code=CHARITY, name="慈善组织公开募捐资格确认", objects=["enterprise"], materials=[],
+                form_fields=[], cross_province="none", supervisors=[]))
+            assert status == 201, item
         except BaseException:
             cls.node.close()
             raise
@@ -191,6 +206,25 @@ class Reviews(ts.ServicesNode):
         # Online cases are rated online only.
         online = self.accepted_case()
         self.assertError(self.rate(None, online["id"], token=self.device), 404, "case")
+
+    def test_2b_an_enterprise_rates_through_its_operators(self):
+        status, case = self.call("operator", "POST", "/v1/services/cases",
+                                 {"item": CHARITY, "submit": True})
+        self.assertEqual((status, case.get("state")), (201, "submitted"), case)
+        self.assertEqual(self.step("clerk.c", case["id"], "accept")[0], 200)
+        # Another operator of the same enterprise rates for it; a citizen may not.
+        self.assertError(self.rate("citizen", case["id"]), 404, "case")
+        status, review = self.rate("operator2", case["id"], level="不满意", comment="材料要求不清楚")
+        self.assertEqual((status, review.get("bad"), review.get("item")), (201, True, CHARITY),
+                         review)
+        rid = review["rectification"]["id"]
+        status, page = self.call("operator", "GET", "/v1/services/rectifications")
+        self.assertEqual([x["id"] for x in page["rectifications"]], [rid], page)
+        status, page = self.call("citizen", "GET", "/v1/services/rectifications?limit=200")
+        self.assertNotIn(rid, [x["id"] for x in page["rectifications"]])
+        entries = [e for e in self.entries_of("services.review.") if e["review"] == review["id"]]
+        self.assertEqual([e["actor"] for e in entries], ["account:operator2"])
+        self.assertNotIn(USCC, str(entries))
 
     # ---- rectifications -------------------------------------------------------
 
