@@ -240,7 +240,8 @@ static int stage_staff(struct yw_txn *txn, const struct rcase *c, const char *st
     return YW_OK;
 }
 
-/* The ledger's name for who acted: a citizen's login is their identity
+/* Who acted, for the ledger and the rectification's steps (which the data
+ * authority reads for an appeal): a citizen's login is their identity
  * number, so a citizen is "citizen:applicant". */
 static const char *ledger_actor(const struct caller *me)
 {
@@ -557,7 +558,8 @@ int yw_services_review_create(const struct yw_services *s, const struct yw_princ
         bind_c(st, 10, now);
         bind_c(st, 11, now);
         if ((rc = yw_stmt_step(st, err)) < 0 ||
-            (rc = insert_rstep(txn, rect_id, "open", NULL, "open", actor, NULL, now, err)) < 0)
+            (rc = insert_rstep(txn, rect_id, "open", NULL, "open", ledger_actor(&me), NULL, now,
+                               err)) < 0)
             goto out;
         yw_stmt_finalize(&st);
     }
@@ -1073,7 +1075,8 @@ int yw_services_rectification_step(const struct yw_services *s, const struct yw_
     char full_note[NOTE_MAX * 4 + 64];
     (void)yw_fmt(full_note, sizeof(full_note), "%s%s%s", extra ? extra : "",
                  extra && note && note[0] ? ": " : "", note ? note : "");
-    if ((rc = insert_rstep(txn, x.id, step->name, from, to, actor, full_note, now, err)) < 0 ||
+    if ((rc = insert_rstep(txn, x.id, step->name, from, to, ledger_actor(&me), full_note, now,
+                           err)) < 0 ||
         (strcmp(step->name, "uphold") == 0 && (rc = void_review(txn, &x, err)) < 0) ||
         (strcmp(step->name, "uphold") != 0 && (rc = rollup_step(txn, &x, to, extra, err)) < 0) ||
         (rc = yw_store_commit(&txn, err)) < 0)

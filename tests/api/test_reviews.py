@@ -271,6 +271,8 @@ class Reviews(ts.ServicesNode):
         self.assertError(self.rstep("citizen", rid, "rate", satisfaction="满意"), 409, "state")
         self.assertEqual([s["step"] for s in rect["steps"]],
                          ["open", "callback", "verify", "rectify", "rate"])
+        self.assertNotIn(CITIZEN, str(rect))  # the applicant is citizen:applicant in the steps
+        self.assertEqual(rect["steps"][-1]["actor"], "citizen:applicant")
         status, seen = self.call("citizen", "GET", "/v1/services/reviews/" + review["id"])
         self.assertEqual(seen["rectification"]["state"], "rated")
         # The ledger: one entry per step, no identity number, no text.
