@@ -71,6 +71,7 @@ bench:
 	bench/exchange_delivery.sh $(BUILD)/yiwang
 	bench/catalog_search.sh $(BUILD)/yiwang
 	bench/case_submission.sh $(BUILD)/yiwang
+	bench/review_stats.sh $(BUILD)/yiwang
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) $(CLANG_BUILD)

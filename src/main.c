@@ -22,6 +22,7 @@ static const char usage_main[] =
     "  catalog   the data resource catalog: import, export (CSV, DCAT-AP)\n"
     "  exchange  data sharing: load records, list applications and grants\n"
     "  services  one-stop services: items, cases, supervision tasks, escalation\n"
+    "  reviews   好差评: statistics, the public summary, overdue rectifications\n"
     "  version   print the version\n"
     "  help      show this help\n"
     "\n"
@@ -38,6 +39,7 @@ int main(int argc, char **argv)
         {"ledger", yw_cli_ledger},   {"org", yw_cli_org},           {"account", yw_cli_account},
         {"key", yw_cli_key},         {"demo", yw_cli_demo},         {"version", yw_cli_version},
         {"catalog", yw_cli_catalog}, {"exchange", yw_cli_exchange}, {"services", yw_cli_services},
+        {"reviews", yw_cli_reviews},
     };
 
     if (argc < 2) {

@@ -58,5 +58,6 @@ int yw_cli_key(int argc, char **argv);
 int yw_cli_catalog(int argc, char **argv);
 int yw_cli_exchange(int argc, char **argv);
 int yw_cli_services(int argc, char **argv);
+int yw_cli_reviews(int argc, char **argv);
 
 #endif

@@ -146,6 +146,17 @@ int yw__get_tasks(struct yw_request *req, struct yw_response *res, struct yw_err
 int yw__get_task(struct yw_request *req, struct yw_response *res, struct yw_err *err);
 int yw__post_task_step(struct yw_request *req, struct yw_response *res, struct yw_err *err);
 
+/* 好差评 and rectification (review_routes.c). */
+int yw__post_reviews(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_reviews(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_review(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_rectifications(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_rectification(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__post_rectification_step(struct yw_request *req, struct yw_response *res,
+                                struct yw_err *err);
+int yw__get_review_stats(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+int yw__get_review_summary(struct yw_request *req, struct yw_response *res, struct yw_err *err);
+
 /* The data resource catalog (catalog_routes.c). */
 int yw__get_catalog_search(struct yw_request *req, struct yw_response *res, struct yw_err *err);
 int yw__post_catalog_resources(struct yw_request *req, struct yw_response *res, struct yw_err *err);

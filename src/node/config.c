@@ -31,6 +31,7 @@ static void set_defaults(const char *dir, struct yw_config *cfg)
     (void)yw_fmt(cfg->calendar_dir, sizeof(cfg->calendar_dir), "%s/calendar", dir);
     cfg->answer_days = 10;
     cfg->sandbox_k = 10;
+    cfg->rectify_days = 15;
     cfg->log_level = YW_LOG_INFO;
 }
 
@@ -111,6 +112,8 @@ static int set_one(struct yw_config *cfg, struct yw_str key, struct yw_str v)
     }
     if (yw_str_eq_c(key, "answer_days"))
         return set_int(&cfg->answer_days, v, 1, 365);
+    if (yw_str_eq_c(key, "rectify_days"))
+        return set_int(&cfg->rectify_days, v, 1, 365);
     if (yw_str_eq_c(key, "sandbox_k"))
         return set_int(&cfg->sandbox_k, v, 2, 1000000);
     if (yw_str_eq_c(key, "catalog_code_rule")) {

@@ -46,6 +46,7 @@ struct yw_config {
     char calendar_dir[PATH_MAX]; /* working-day calendars YYYY.txt; absent: the bundled ones */
     int answer_days;             /* working days a provider has to answer an application */
     int sandbox_k;               /* smallest group the data sandbox shows */
+    int rectify_days;            /* working days to rectify a bad review (差评整改) */
     enum yw_log_level log_level;
 };
 

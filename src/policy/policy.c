@@ -83,6 +83,17 @@ static const struct {
     {"supervision.read", STAFF, ROLE_ONLY},
     {"supervision.claim", YW_ROLE_SUPERVISOR, NEEDS_POWER},
     {"supervision.act", YW_ROLE_SUPERVISOR, ROLE_ONLY},
+    /* 好差评: applicants rate their cases (a rating device of the hall is a
+     * system key with the window_clerk role; staff accounts are refused per
+     * case); the handling organisation's approvers, window clerks and CDO
+     * handle the rectifications of bad reviews; staff read their
+     * organisation's statistics; the data authority (review.arbitrate on its
+     * power list) decides appeals and sees all. */
+    {"review.write", YW_ROLE_CITIZEN | YW_ROLE_ENTERPRISE_OPERATOR | YW_ROLE_WINDOW_CLERK,
+     ROLE_ONLY},
+    {"review.handle", YW_ROLE_APPROVER | YW_ROLE_WINDOW_CLERK | YW_ROLE_CDO, OWN_ORG},
+    {"review.stats", STAFF, ROLE_ONLY},
+    {"review.arbitrate", YW_ROLE_CDO, NEEDS_POWER},
 };
 
 unsigned yw_policy_role(struct yw_str name)

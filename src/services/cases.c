@@ -348,7 +348,7 @@ static int resolve_applicant(const struct yw_services *s, const struct yw_princi
                                           "name", "identity_checked", NULL};
     json_t *in = json_object_get(body, "applicant");
     const char *kind = NULL, *name = json_string_value(json_object_get(in, "name"));
-    char id[24] = "";
+    char id[24] = "", org_name[401]; /* org_name outlives the block that reads it */
     int rc;
 
     if (in != NULL && (rc = yw_json_only_members(in, members, "applicant.", err)) < 0)
@@ -376,7 +376,8 @@ static int resolve_applicant(const struct yw_services *s, const struct yw_princi
             kind = "enterprise";
             (void)yw_copy(id, sizeof(id), o.uscc);
             json_object_set_new(applicant, "org", json_string(o.code));
-            name = name ? name : o.name;
+            (void)yw_copy(org_name, sizeof(org_name), o.name);
+            name = name ? name : org_name;
         }
     } else {
         /* For an applicant present (window, kiosk) or assisted: identified here.
@@ -658,12 +659,13 @@ int yw_services_case_create(const struct yw_services *s, const struct yw_princip
     (void)yw_copy(c.created_by, sizeof(c.created_by), actor);
     (void)yw_copy(c.state, sizeof(c.state), "draft");
     yw_time_rfc3339(yw_now_ms(), now);
-    doc = json_pack("{s:O, s:O, s:O, s:O*, s:O*, s:O, s:o, s:O}", "item_name",
-                    json_object_get(item, "name"), "applicant", applicant, "form",
-                    json_object_get(body, "form") ? json_object_get(body, "form") : json_object(),
-                    "consent", consent, "handover", handover, "promised_days",
-                    json_object_get(item, "promised_days"), "required_form", required_form,
-                    "supervisors", json_object_get(item, "supervisors"));
+    /* "o" steals: the body's form is taken with a reference, an empty one made. */
+    json_t *form = json_object_get(body, "form");
+    doc = json_pack(
+        "{s:O, s:O, s:o, s:O*, s:O*, s:O, s:o, s:O}", "item_name", json_object_get(item, "name"),
+        "applicant", applicant, "form", form ? json_incref(form) : json_object(), "consent",
+        consent, "handover", handover, "promised_days", json_object_get(item, "promised_days"),
+        "required_form", required_form, "supervisors", json_object_get(item, "supervisors"));
     if (doc == NULL || (rc = yw__json_store(doc, &doc_bytes)) < 0) {
         rc = yw_err_set(err, YW_EINVAL, NULL, "办件过大 / the case is too large");
         goto out;

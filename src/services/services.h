@@ -45,6 +45,7 @@ struct yw_services {
     const struct yw_calendar *calendar; /* working days; NULL: weekends only */
     int claim_days;                     /* supervision: working days to claim a task (2) */
     int finish_days;                    /* … and to conclude it once claimed (20) */
+    int rectify_days;                   /* working days to rectify a bad review; 0: 15 */
 };
 
 /* ---- service items (items.c) ----------------------------------------------
@@ -154,5 +155,78 @@ int yw_services_task_step(const struct yw_services *s, const struct yw_principal
  * every minute while serving; `yiwang services escalate` runs it once. */
 int yw_services_escalate(const struct yw_services *s, int64_t day, size_t *count,
                          struct yw_err *err) YW_MUST_USE;
+
+/* ---- 好差评 and rectification (reviews.c) -----------------------------------
+ * Design note: docs/internals/reviews.md. A case is rated once per stage
+ * (accept: 受理, once accepted or not accepted; complete: 办结, once the
+ * result was issued or the case closed after either) by its applicant only:
+ * a citizen or enterprise operator signed in (channel online or mobile), or
+ * a rating device of the receiving hall (a system key with the window_clerk
+ * role; channel window or kiosk). Staff accounts never rate. The last two of
+ * the five levels are bad reviews (差评): each opens a rectification (整改)
+ * of the handling organisation in the same transaction, due in rectify_days
+ * working days. Ledger entries services.review.* and services.rectification.*
+ * never carry the applicant's identifiers or the comment (its digest only). */
+
+/* Rates a case: body {"case", "stage", "level", "indicators", "comment",
+ * "channel"}. YW_EPERM for anyone but the applicant, YW_ECONFLICT when the
+ * stage is not reached or already rated. */
+int yw_services_review_create(const struct yw_services *s, const struct yw_principal *who,
+                              const json_t *body, const char *actor, json_t **out,
+                              struct yw_err *err) YW_MUST_USE;
+/* A review with its rectification, for its applicant, the handling
+ * organisation's staff and overseers; YW_ENOTFOUND for others. */
+int yw_services_review_get(const struct yw_services *s, const struct yw_principal *who,
+                           struct yw_str id, json_t **out, struct yw_err *err) YW_MUST_USE;
+
+struct yw_services_review_query {
+    struct yw_str case_id; /* "" for all */
+    struct yw_str org;     /* handling organisation (overseers) */
+    struct yw_str level;   /* "bad" for bad reviews only, or "" */
+    int64_t limit, offset;
+};
+/* Reviews who may see, newest first: applicants their own, staff their
+ * organisation's, overseers all. */
+int yw_services_review_list(const struct yw_services *s, const struct yw_principal *who,
+                            const struct yw_services_review_query *in, json_t **out,
+                            struct yw_err *err) YW_MUST_USE;
+
+/* One rectification step (callback, verify, rectify, explain, appeal,
+ * uphold, dismiss, rate) with body: the handling organisation's staff call
+ * back, verify, rectify, explain and appeal; the data authority (a CDO whose
+ * organisation holds review.arbitrate) upholds or dismisses an appeal; the
+ * applicant rates. */
+int yw_services_rectification_step(const struct yw_services *s, const struct yw_principal *who,
+                                   struct yw_str id, struct yw_str step, const json_t *body,
+                                   const char *actor, json_t **out, struct yw_err *err) YW_MUST_USE;
+/* A rectification with its steps, for whoever may see its review. */
+int yw_services_rectification_get(const struct yw_services *s, const struct yw_principal *who,
+                                  struct yw_str id, json_t **out, struct yw_err *err) YW_MUST_USE;
+
+struct yw_services_rectification_query {
+    struct yw_str state; /* "" for all */
+    struct yw_str org;   /* handling organisation (overseers) */
+    struct yw_str due;   /* "overdue" or "" */
+    int64_t limit, offset;
+};
+/* Rectifications who may see, by due date: staff their organisation's,
+ * overseers all, applicants their own. */
+int yw_services_rectification_list(const struct yw_services *s, const struct yw_principal *who,
+                                   const struct yw_services_rectification_query *in, json_t **out,
+                                   struct yw_err *err) YW_MUST_USE;
+
+struct yw_services_stats_query {
+    struct yw_str by;   /* item, org, staff, channel */
+    struct yw_str from; /* YYYY-MM-DD, "" for the beginning */
+    struct yw_str to;   /* YYYY-MM-DD, "" for today */
+    struct yw_str org;  /* only this handling organisation */
+    bool public_view;   /* the public summary: by item or org, nothing personal */
+};
+/* Statistics of reviews by one party: count, average, share of each level,
+ * bad reviews, rectifications closed and overdue. Staff see their
+ * organisation's, overseers (and who NULL) all; public_view is for anyone. */
+int yw_services_stats(const struct yw_services *s, const struct yw_principal *who,
+                      const struct yw_services_stats_query *in, json_t **out,
+                      struct yw_err *err) YW_MUST_USE;
 
 #endif

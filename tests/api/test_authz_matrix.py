@@ -114,6 +114,19 @@ MATRIX = {
     ("GET", "/v1/services/cases"): SIGNED_IN,
     ("GET", "/v1/services/cases/*"): SIGNED_IN,
     ("POST", "/v1/services/cases/*"): SIGNED_IN,
+    # 好差评: only applicants rate (review.write also lets window_clerk keys
+    # through, for the hall's rating devices; staff accounts are refused);
+    # reviews and rectifications are decided per case behind the gate (the
+    # ones below do not exist: 404); staff read their organisation's
+    # statistics; the public summary is public.
+    ("POST", "/v1/services/reviews"): {"citizen", "enterprise_operator"},
+    ("GET", "/v1/services/reviews"): SIGNED_IN,
+    ("GET", "/v1/services/reviews/*"): SIGNED_IN,
+    ("GET", "/v1/services/rectifications"): SIGNED_IN,
+    ("GET", "/v1/services/rectifications/*"): SIGNED_IN,
+    ("POST", "/v1/services/rectifications/*"): SIGNED_IN,
+    ("GET", "/v1/services/stats"): STAFF,
+    ("GET", "/v1/services/stats/public"): EVERYONE,
     ("GET", "/metrics"): {"node_admin", "auditor"},
     ("GET", "/v1/openapi.json"): EVERYONE,
     ("GET", "/"): EVERYONE,
@@ -155,7 +168,12 @@ PATHS = {"/v1/keys/*": "/v1/keys/ywk_0000000000000000?reason=matrix",
          ("POST", "/v1/services/supervision/*"):
              "/v1/services/supervision/task-0000000000000000/claim",
          ("GET", "/v1/services/cases/*"): "/v1/services/cases/case-0000000000000000",
-         ("POST", "/v1/services/cases/*"): "/v1/services/cases/case-0000000000000000/accept"}
+         ("POST", "/v1/services/cases/*"): "/v1/services/cases/case-0000000000000000/accept",
+         "/v1/services/reviews/*": "/v1/services/reviews/rev-0000000000000000",
+         ("GET", "/v1/services/rectifications/*"):
+             "/v1/services/rectifications/rect-0000000000000000",
+         ("POST", "/v1/services/rectifications/*"):
+             "/v1/services/rectifications/rect-0000000000000000/callback"}
 
 
 class Matrix(harness.unittest.TestCase):
