@@ -7,6 +7,7 @@
 #include "directory/directory.h"
 #include "exchange/exchange.h"
 #include "internal.h"
+#include "policy/policy.h"
 #include "services/services.h"
 
 #define ACTOR YW__DEMO_ACTOR
@@ -103,7 +104,7 @@ static int add_items(struct yw_services *s, FILE *out, struct yw_err *err)
 /* One case of the demo citizen at 青川市's window, taken to state (each step
  * at the console, as the hall's staff would). */
 static int case_in(struct yw_services *s, const char *id_number, const char *state,
-                   size_t *approvals, struct yw_err *err)
+                   size_t *approvals, char id_out[32], struct yw_err *err)
 {
     static const char *const path[] = {"submit", "accept", "review", "approve", "issue", "close"};
     static const char *const states[] = {"submitted", "accepted",      "under_review",
@@ -119,6 +120,7 @@ static int case_in(struct yw_services *s, const char *id_number, const char *sta
     int rc = body && upload ? yw_services_case_create(s, NULL, body, ACTOR, &c, err) : YW_ENOMEM;
     json_t *id = json_incref(json_object_get(c, "id"));
     struct yw_str case_id = {json_string_value(id), json_string_length(id)};
+    (void)yw_fmt(id_out, 32, "%.*s", (int)case_id.n, case_id.p);
     json_decref(c);
     c = NULL;
     if (rc == YW_OK && strcmp(state, "draft") != 0)
@@ -159,6 +161,35 @@ static int case_in(struct yw_services *s, const char *id_number, const char *sta
     return rc;
 }
 
+/* 好差评 by the demo citizen, signed in: the closed case rated 非常满意 when it was
+ * done, the refused one 不满意 at acceptance — a bad review, whose
+ * rectification (整改) 青川市行政审批服务局 now owes. */
+static int rate(struct yw_services *s, const struct yw__demo_example *example, const char *closed,
+                const char *refused, struct yw_err *err)
+{
+    struct yw_principal citizen = {.kind = YW_PRINCIPAL_ACCOUNT, .roles = YW_ROLE_CITIZEN};
+    char actor[96];
+    (void)yw_copy(citizen.login, sizeof(citizen.login), example->id);
+    (void)yw_fmt(actor, sizeof(actor), "account:%s", example->id);
+    json_t *reviews[] = {
+        json_pack("{s:s, s:s, s:s, s:s, s:s}", "case", closed, "stage", "complete", "level",
+                  "非常满意", "channel", "online", "comment", "材料全部由系统调取，一次都没跑"),
+        json_pack("{s:s, s:s, s:s, s:s, s:s}", "case", refused, "stage", "accept", "level",
+                  "不满意", "channel", "online", "comment",
+                  "不予受理的理由没有当场讲清楚，希望窗口一次性告知"),
+    };
+    int rc = YW_OK;
+    for (size_t i = 0; i < 2; i++) {
+        json_t *out = NULL;
+        if (rc == YW_OK)
+            rc = reviews[i] ? yw_services_review_create(s, &citizen, reviews[i], actor, &out, err)
+                            : YW_ENOMEM;
+        json_decref(out);
+        json_decref(reviews[i]);
+    }
+    return rc;
+}
+
 int yw__demo_services(struct yw_ctx *ctx, FILE *out, const struct yw__demo_example *example,
                       struct yw_err *err)
 {
@@ -172,13 +203,16 @@ int yw__demo_services(struct yw_ctx *ctx, FILE *out, const struct yw__demo_examp
     yw_node_services(ctx, &s);
     if ((rc = grant_standing(ctx, out, err)) < 0 || (rc = add_items(&s, out, err)) < 0)
         return rc;
+    char ids[sizeof(states) / sizeof(states[0])][32];
     for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
-        if ((rc = case_in(&s, example->id, states[i], &approvals, err)) < 0)
+        if ((rc = case_in(&s, example->id, states[i], &approvals, ids[i], err)) < 0)
             return rc;
+    if ((rc = rate(&s, example, ids[9], ids[3], err)) < 0)
+        return rc;
     fprintf(out,
             "办件 / cases: %zu of %s (个体工商户设立登记, 青川市行政审批服务局), one in each "
             "state; %zu approved, each pushing a supervision task (审管联动) to "
-            "青川市市场监督管理局\n",
+            "青川市市场监督管理局; 好差评: one 非常满意, one 不满意 with its 整改 open\n",
             sizeof(states) / sizeof(states[0]), YW__DEMO_CITIZEN_NAME, approvals);
     return YW_OK;
 }

@@ -74,7 +74,8 @@ class Demo(harness.unittest.TestCase):
 
     def services(self, node, creds):
         """The one-stop services: public items, the citizen's cases in every state,
-        materials obtained by sharing, supervision tasks of the approved ones."""
+        materials obtained by sharing, two reviews (one bad, its rectification open),
+        supervision tasks of the approved ones."""
         status, page = node.call("GET", "/v1/services/items?limit=100")
         self.assertEqual((status, page["total"]), (200, 20), page)
         status, page = node.call("GET", "/v1/services/items?q=%E7%BB%93%E5%A9%9A")  # 结婚
@@ -89,6 +90,11 @@ class Demo(harness.unittest.TestCase):
         status, case = node.call("GET", "/v1/services/cases/" + page["cases"][0]["id"],
                                  session=citizen)
         self.assertEqual([m["source"] for m in case["materials"]][:2], ["sharing", "sharing"])
+        # 好差评: one very satisfied, one bad review with its rectification open (public).
+        status, stats = node.call("GET", "/v1/services/stats/public?by=org")
+        self.assertEqual((status, stats["total"]["count"], stats["total"]["bad"],
+                          stats["total"]["rectifications"]["open"]), (200, 2, 1, 1), stats)
+        self.assertNotIn(creds["citizen"][0], json.dumps(stats))
         tasks = json.loads(run_cli("services", "tasks", "--dir", node.dir).stdout)["tasks"]
         self.assertEqual([(t["supervisor_org"], t["state"]) for t in tasks],
                          [("ql.qc.scjg", "pushed")] * 3)
