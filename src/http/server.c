@@ -771,7 +771,8 @@ int yw_http_start(struct yw_ctx *ctx, struct yw_http_server **out, char bound_ad
         (unsigned)ctx->config.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)ctx->config.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)CONNECTION_MEMORY_LIMIT, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)(ctx->config.io_threads > 1 ? ctx->config.io_threads : 0), MHD_OPTION_END);
     if (srv->daemon == NULL) {
         rc = yw_err_set(err, YW_EIO, "listen",
                         "无法监听 %s（端口被占用或无权限）/ cannot listen on %s (address in use "
