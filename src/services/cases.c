@@ -55,11 +55,6 @@ static void read_case(struct yw_stmt *st, struct kase *c)
     c->doc = json_loadb(d.p, d.n, 0, NULL);
 }
 
-static int64_t today(void)
-{
-    return yw_day_from_ms(yw_now_ms());
-}
-
 /* ---- who may do what ---------------------------------------------------------- */
 
 #define STAFF_ROLES                                                                                \
@@ -243,18 +238,6 @@ static int record(const struct yw_services *s, const char *type, const struct yw
     return yw__ledger_events(s, 1, &type, &fields, err);
 }
 
-/* The day of a date "YYYY-MM-DD", or -1. */
-static int64_t date_day(const char *p, size_t n)
-{
-    int64_t y, m, d;
-    if (n != 10 || p[4] != '-' || p[7] != '-' || p[0] == '-' || p[5] == '-' || p[8] == '-' ||
-        yw_parse_int64((struct yw_str){p, 4}, 1970, 9999, &y) < 0 ||
-        yw_parse_int64((struct yw_str){p + 5, 2}, 1, 12, &m) < 0 ||
-        yw_parse_int64((struct yw_str){p + 8, 2}, 1, 31, &d) < 0)
-        return -1;
-    return yw_day_from_ymd((int)y, (int)m, (int)d);
-}
-
 /* The form against the item's form fields: only declared names, values of
  * their type; with complete, every required one present. */
 static int check_form(const json_t *item, const json_t *form, bool complete, struct yw_err *err)
@@ -284,7 +267,7 @@ static int check_form(const json_t *item, const json_t *form, bool complete, str
         if (ok && json_is_string(v))
             ok = yw_check_text(json_string_value(v), 2000, false, field, NULL) == YW_OK;
         if (ok && strcmp(type, "date") == 0)
-            ok = date_day(json_string_value(v), json_string_length(v)) >= 0;
+            ok = yw__parse_day((struct yw_str){json_string_value(v), json_string_length(v)}) >= 0;
         if (ok && strcmp(type, "choice") == 0)
             ok = yw_json_array_has(json_object_get(decl, "choices"), json_string_value(v));
         if (!ok)
@@ -743,7 +726,7 @@ out:
 static json_t *case_summary(const struct kase *c)
 {
     char due[11];
-    int64_t now = today();
+    int64_t now = yw__today();
     yw__day_text(c->due_day, due);
     bool running = strcmp(c->state, "accepted") == 0 || strcmp(c->state, "under_review") == 0;
     return json_pack("{s:s, s:s, s:O, s:s, s:s, s:s, s:O, s:s, s:s?, s:b, s:b, s:s, s:s}", "id",
@@ -903,7 +886,7 @@ int yw_services_case_step(const struct yw_services *s, const struct yw_principal
     struct kase c = {.doc = NULL};
     const char *reason = NULL;
     char now[32], from[24], to[24];
-    int64_t day = today();
+    int64_t day = yw__today();
     json_t *elements = NULL, *pushed = json_array();
     int rc;
 
@@ -1145,7 +1128,7 @@ int yw_services_case_list(const struct yw_services *s, const struct yw_principal
     struct yw_buf sql;
     const char *params[8];
     int n = 0, rc;
-    int64_t limit = in->limit ? in->limit : 50, day = today();
+    int64_t limit = in->limit ? in->limit : 50, day = yw__today();
     json_t *list = json_array();
     char uscc[19] = "", org[65] = "";
 

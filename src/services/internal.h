@@ -13,24 +13,16 @@
 
 extern const struct yw_domain yw__item_types[], yw__channels[], yw__cross_modes[];
 
+/* ---- shared by the module's files (common.c) ---- */
+
 /* Column col of the row as a C string into out (cut to size). */
-static inline void yw__text_col(struct yw_stmt *st, int col, char *out, size_t size)
-{
-    struct yw_str v = yw_stmt_column_text(st, col);
-    (void)yw_fmt(out, size, "%.*s", (int)v.n, v.p);
-}
-
+void yw__text_col(struct yw_stmt *st, int col, char *out, size_t size);
 /* "YYYY-MM-DD" of a day, or "" for none (a negative day). */
-static inline void yw__day_text(int64_t day, char out[11])
-{
-    int y, m, d;
-    out[0] = '\0';
-    if (day >= 0) {
-        yw_day_to_ymd(day, &y, &m, &d);
-        (void)yw_fmt(out, 11, "%04d-%02d-%02d", y, m, d);
-    }
-}
-
+void yw__day_text(int64_t day, char out[11]);
+/* The day of "YYYY-MM-DD" (exactly), or -1. */
+int64_t yw__parse_day(struct yw_str v);
+/* Today in China (UTC+8), as a day number. */
+int64_t yw__today(void);
 /* v as compact JSON text, replacing what out held (how this module stores
  * its documents; reals allowed, unlike the ledger's canonical form).
  * YW_ETOOBIG past out's limit, YW_ENOMEM. */

@@ -39,15 +39,6 @@ static bool digits(const char *p, size_t n)
     return true;
 }
 
-int yw__json_store(const json_t *v, struct yw_buf *out)
-{
-    char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
-    yw_buf_reset(out);
-    int rc = text ? yw_buf_append_c(out, text) : YW_ENOMEM;
-    free(text);
-    return rc;
-}
-
 int yw__item_code(struct yw_str in, const char *field, char out[16], struct yw_err *err)
 {
     const char *p = in.p;

@@ -54,39 +54,6 @@ static int level_stars(const char *slug)
     return 0;
 }
 
-static int64_t today(void)
-{
-    return yw_day_from_ms(yw_now_ms());
-}
-
-static void day_text(int64_t day, char out[11])
-{
-    int y, m, d;
-    out[0] = '\0';
-    if (day < 0)
-        return;
-    yw_day_to_ymd(day, &y, &m, &d);
-    (void)yw_fmt(out, 11, "%04d-%02d-%02d", y, m, d);
-}
-
-/* The day of "YYYY-MM-DD", or -1. */
-static int64_t parse_day(struct yw_str v)
-{
-    int64_t y, m, d;
-    if (v.n != 10 || v.p[4] != '-' || v.p[7] != '-' || v.p[0] == '-' || v.p[5] == '-' ||
-        v.p[8] == '-' || yw_parse_int64((struct yw_str){v.p, 4}, 1970, 9999, &y) < 0 ||
-        yw_parse_int64((struct yw_str){v.p + 5, 2}, 1, 12, &m) < 0 ||
-        yw_parse_int64((struct yw_str){v.p + 8, 2}, 1, 31, &d) < 0)
-        return -1;
-    return yw_day_from_ymd((int)y, (int)m, (int)d);
-}
-
-static void text_col(struct yw_stmt *st, int col, char *out, size_t size)
-{
-    struct yw_str v = yw_stmt_column_text(st, col);
-    (void)yw_fmt(out, size, "%.*s", (int)v.n, v.p ? v.p : "");
-}
-
 static void bind_c(struct yw_stmt *st, int idx, const char *s)
 {
     if (s)
@@ -129,14 +96,14 @@ static int load_case(struct yw_txn *txn, struct yw_str id, struct rcase *c, stru
         return rc;
     yw_stmt_bind_text(st, 1, id.p, id.n);
     if ((rc = yw_stmt_step(st, err)) == 1) {
-        text_col(st, 0, c->id, sizeof(c->id));
-        text_col(st, 1, c->item, sizeof(c->item));
-        text_col(st, 2, c->org, sizeof(c->org));
-        text_col(st, 3, c->receiving_org, sizeof(c->receiving_org));
-        text_col(st, 4, c->channel, sizeof(c->channel));
-        text_col(st, 5, c->applicant_kind, sizeof(c->applicant_kind));
-        text_col(st, 6, c->applicant_id, sizeof(c->applicant_id));
-        text_col(st, 7, c->state, sizeof(c->state));
+        yw__text_col(st, 0, c->id, sizeof(c->id));
+        yw__text_col(st, 1, c->item, sizeof(c->item));
+        yw__text_col(st, 2, c->org, sizeof(c->org));
+        yw__text_col(st, 3, c->receiving_org, sizeof(c->receiving_org));
+        yw__text_col(st, 4, c->channel, sizeof(c->channel));
+        yw__text_col(st, 5, c->applicant_kind, sizeof(c->applicant_kind));
+        yw__text_col(st, 6, c->applicant_id, sizeof(c->applicant_id));
+        yw__text_col(st, 7, c->state, sizeof(c->state));
         rc = YW_OK;
     } else if (rc == 0) {
         rc = yw_err_set(err, YW_ENOTFOUND, "case", "没有办件 / no such case");
@@ -226,7 +193,7 @@ static int stage_staff(struct yw_txn *txn, const struct rcase *c, const char *st
                      : yw_str_eq_c(step, "close")                               ? closed
                                                                                 : NULL;
         if (into)
-            text_col(st, 1, into, 96);
+            yw__text_col(st, 1, into, 96);
     }
     yw_stmt_finalize(&st);
     if (rc < 0)
@@ -416,7 +383,7 @@ int yw_services_review_create(const struct yw_services *s, const struct yw_princ
     const char *stage = NULL, *level = NULL, *channel = NULL;
     char id[40], rect_id[40] = "", staff[96], now[32], due_text[11] = "";
     char digest[2 * YW_HASH_SIZE + 1];
-    int64_t day = today(), due = -1;
+    int64_t day = yw__today(), due = -1;
     int rc;
 
     *out = NULL;
@@ -541,7 +508,7 @@ int yw_services_review_create(const struct yw_services *s, const struct yw_princ
         /* 差评: a rectification of the handling organisation, due in working days. */
         due = yw_calendar_add_working_days(s->calendar, day,
                                            s->rectify_days > 0 ? s->rectify_days : 15);
-        day_text(due, due_text);
+        yw__day_text(due, due_text);
         if ((rc = new_id("rect", rect_id, sizeof(rect_id), err)) < 0 ||
             (rc = yw_txn_prepare(txn,
                                  "INSERT INTO yw_service_rectifications (id, review_id, case_id, "
@@ -630,9 +597,9 @@ static json_t *review_json(struct yw_stmt *st)
         char state[24], due[11];
         (void)yw_fmt(state, sizeof(state), "%.*s", (int)v[14].n, v[14].p);
         int64_t due_day = yw_stmt_column_int64(st, 15);
-        day_text(due_day, due);
+        yw__day_text(due_day, due);
         json_t *x = json_pack("{s:s%, s:s, s:s, s:b}", "id", v[13].p, v[13].n, "state", state,
-                              "due", due, "overdue", running(state) && due_day < today());
+                              "due", due, "overdue", running(state) && due_day < yw__today());
         if (x && v[16].n)
             json_object_set_new(x, "satisfaction", json_stringn(v[16].p, v[16].n));
         json_object_set_new(r, "rectification", x);
@@ -662,7 +629,7 @@ int yw_services_review_get(const struct yw_services *s, const struct yw_principa
         rc = yw_err_set(err, YW_ENOTFOUND, "id", "没有该评价 / no such review");
     if (rc < 0)
         goto out;
-    text_col(st, 1, case_id, sizeof(case_id));
+    yw__text_col(st, 1, case_id, sizeof(case_id));
     json_t *view = review_json(st);
     yw_stmt_finalize(&st);
     if (view == NULL) {
@@ -810,21 +777,21 @@ static const char rect_columns[] =
 
 static void read_rect(struct yw_stmt *st, struct rect *x)
 {
-    text_col(st, 0, x->id, sizeof(x->id));
-    text_col(st, 1, x->review_id, sizeof(x->review_id));
-    text_col(st, 2, x->case_id, sizeof(x->case_id));
-    text_col(st, 3, x->item, sizeof(x->item));
-    text_col(st, 4, x->org, sizeof(x->org));
-    text_col(st, 5, x->staff, sizeof(x->staff));
-    text_col(st, 6, x->channel, sizeof(x->channel));
-    text_col(st, 7, x->state, sizeof(x->state));
-    text_col(st, 8, x->resume_state, sizeof(x->resume_state));
+    yw__text_col(st, 0, x->id, sizeof(x->id));
+    yw__text_col(st, 1, x->review_id, sizeof(x->review_id));
+    yw__text_col(st, 2, x->case_id, sizeof(x->case_id));
+    yw__text_col(st, 3, x->item, sizeof(x->item));
+    yw__text_col(st, 4, x->org, sizeof(x->org));
+    yw__text_col(st, 5, x->staff, sizeof(x->staff));
+    yw__text_col(st, 6, x->channel, sizeof(x->channel));
+    yw__text_col(st, 7, x->state, sizeof(x->state));
+    yw__text_col(st, 8, x->resume_state, sizeof(x->resume_state));
     x->day = yw_stmt_column_int64(st, 9);
     x->due_day = yw_stmt_column_int64(st, 10);
     x->done_day = yw_stmt_column_int64(st, 11);
-    text_col(st, 12, x->satisfaction, sizeof(x->satisfaction));
-    text_col(st, 13, x->created_at, sizeof(x->created_at));
-    text_col(st, 14, x->updated_at, sizeof(x->updated_at));
+    yw__text_col(st, 12, x->satisfaction, sizeof(x->satisfaction));
+    yw__text_col(st, 13, x->created_at, sizeof(x->created_at));
+    yw__text_col(st, 14, x->updated_at, sizeof(x->updated_at));
 }
 
 static int load_rect(struct yw_txn *txn, struct yw_str id, struct rect *x, struct yw_err *err)
@@ -850,13 +817,13 @@ static int load_rect(struct yw_txn *txn, struct yw_str id, struct rect *x, struc
 static json_t *rect_summary(const struct rect *x)
 {
     char due[11], done[11];
-    day_text(x->due_day, due);
-    day_text(x->done_day, done);
+    yw__day_text(x->due_day, due);
+    yw__day_text(x->done_day, done);
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:b, s:s?, s:s, s:s}",
                      "id", x->id, "review", x->review_id, "case", x->case_id, "item", x->item,
                      "org", x->org, "staff", x->staff, "channel", x->channel, "state", x->state,
                      "due", due, "done", done[0] ? done : NULL, "overdue",
-                     running(x->state) && x->due_day < today(), "satisfaction",
+                     running(x->state) && x->due_day < yw__today(), "satisfaction",
                      x->satisfaction[0] ? x->satisfaction : NULL, "created_at", x->created_at,
                      "updated_at", x->updated_at);
 }
@@ -1018,7 +985,7 @@ int yw_services_rectification_step(const struct yw_services *s, const struct yw_
     struct rcase c;
     const char *note = NULL, *extra = NULL;
     char now[32], from[24], to[24], digest[2 * YW_HASH_SIZE + 1];
-    int64_t day = today();
+    int64_t day = yw__today();
     int rc;
 
     *out = NULL;
@@ -1171,7 +1138,7 @@ int yw_services_rectification_list(const struct yw_services *s, const struct yw_
     const char *params[8];
     char org[65] = "", state[24] = "";
     int n = 0, rc;
-    int64_t limit = in->limit, day = today();
+    int64_t limit = in->limit, day = yw__today();
     json_t *list = json_array();
 
     *out = NULL;
@@ -1374,7 +1341,7 @@ int yw_services_stats(const struct yw_services *s, const struct yw_principal *wh
     struct caller me;
     char sql[4096], org[65] = "", from_text[11], to_text[11];
     const char *by = by_column(in->by.n ? in->by : YW_STR_LIT("org"), in->public_view);
-    int64_t day = today(), from = 0, to = day;
+    int64_t day = yw__today(), from = 0, to = day;
     json_t *groups = json_object(), *list = json_array(), *total = NULL;
     int rc;
 
@@ -1386,8 +1353,8 @@ int yw_services_stats(const struct yw_services *s, const struct yw_principal *wh
                                           "staff or channel");
         goto out;
     }
-    if ((in->from.n && (from = parse_day(in->from)) < 0) ||
-        (in->to.n && (to = parse_day(in->to)) < 0) || from > to) {
+    if ((in->from.n && (from = yw__parse_day(in->from)) < 0) ||
+        (in->to.n && (to = yw__parse_day(in->to)) < 0) || from > to) {
         rc = yw_err_set(err, YW_EINVAL, in->from.n && from < 0 ? "from" : "to",
                         "from、to 为 YYYY-MM-DD，from 不晚于 to / from and to are YYYY-MM-DD, "
                         "from not after to");
@@ -1528,8 +1495,8 @@ int yw_services_stats(const struct yw_services *s, const struct yw_principal *wh
     sort_by_key(list);
     if ((rc = name_groups(txn, by, list, err)) < 0)
         goto out;
-    day_text(from, from_text);
-    day_text(to, to_text);
+    yw__day_text(from, from_text);
+    yw__day_text(to, to_text);
     *out = json_pack("{s:s, s:s, s:s, s:O, s:O}", "by", by, "from", from_text, "to", to_text,
                      "total", total, "groups", list);
     if (*out && org[0] && !in->public_view)

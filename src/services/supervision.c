@@ -65,8 +65,7 @@ int yw__push_tasks(const struct yw_services *s, struct yw_txn *txn, const char *
     struct yw_stmt *st = NULL;
     struct yw_buf bytes;
     char now[32];
-    int64_t due =
-        yw_calendar_add_working_days(s->calendar, yw_day_from_ms(yw_now_ms()), claim_days(s));
+    int64_t due = yw_calendar_add_working_days(s->calendar, yw__today(), claim_days(s));
     json_t *org;
     size_t i;
     int rc;
@@ -193,7 +192,7 @@ static int load_task(struct yw_txn *txn, const struct yw_principal *who, struct 
 static json_t *task_view(const struct task *t, bool with_elements)
 {
     char claim_due[11], finish_due[11];
-    int64_t today = yw_day_from_ms(yw_now_ms());
+    int64_t today = yw__today();
     yw__day_text(t->claim_due, claim_due);
     yw__day_text(t->finish_due, finish_due);
     bool late = (strcmp(t->state, "pushed") == 0 && t->claim_due < today) ||
@@ -421,8 +420,7 @@ int yw_services_task_step(const struct yw_services *s, const struct yw_principal
     }
     to = claim ? "claimed" : act ? "claimed" : "completed";
     if (claim)
-        finish_due =
-            yw_calendar_add_working_days(s->calendar, yw_day_from_ms(yw_now_ms()), finish_days(s));
+        finish_due = yw_calendar_add_working_days(s->calendar, yw__today(), finish_days(s));
     yw_time_rfc3339(yw_now_ms(), now);
     event = claim ? json_object()
             : act ? json_pack("{s:s, s:s}", "kind", kind, "note", note)
