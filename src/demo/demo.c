@@ -72,6 +72,7 @@ static const struct {
      * deciding cases, and the data authority overseeing them. */
     {"ql.qc.xzsp", "item.xk"},
     {"ql.dsj", "case.oversee"},
+    {"ql.dsj", "review.arbitrate"},
     {"ql.rst", "item.qr"},
     {"ql.rst", "item.gg"},
     {"ql.rst", "item.jf"},
