@@ -86,27 +86,8 @@ for _ in $(seq 100); do curl -fs "$base/v1/health" >/dev/null && break; sleep 0.
 curl -fs "$base/v1/health" >/dev/null || { echo "bench: yiwang serve did not start" >&2; cat "$work/serve.log" >&2; exit 1; }
 
 # The baseline system's grant: the household resource, no quota (无条件共享, at once).
-python3 - "$base" bench.mzt "$password" "${system%%.*}" <<'PY'
-import datetime, json, sys, urllib.error, urllib.request
-base, login, password, key_id = sys.argv[1:]
-def call(path, body, headers={}):
-    req = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
-                                 headers={"Content-Type": "application/json", **headers})
-    try:
-        with urllib.request.urlopen(req) as r:
-            return r.headers, json.load(r)
-    except urllib.error.HTTPError as e:
-        sys.exit("bench: POST %s answered %d: %s" % (path, e.code, e.read().decode()[:300]))
-h, me = call("/v1/auth/login", {"login": login, "password": password})
-today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
-_, app = call("/v1/exchange/applications",
-              {"resource": "101001/000002", "key_id": key_id, "fields": ["gmsfhm", "xm", "xb", "csrq", "hjdz"],
-               "purpose": "性能测试", "scenario": "基准测试：单条记录交付", "valid_from": str(today),
-               "valid_to": str(today + datetime.timedelta(days=730))},
-              {"Cookie": h["Set-Cookie"].split(";")[0], "X-CSRF-Token": me["csrf_token"]})
-if app.get("status") != "approved":
-    sys.exit("bench: the baseline application was not granted: %s" % json.dumps(app)[:300])
-PY
+echo '["gmsfhm", "xm", "xb", "csrq", "hjdz"]' >"$work/fields.json"
+grant_without_quota "$base" bench.mzt "$password" "${system%%.*}" "$work/fields.json" >/dev/null
 first=$(head -1 "$work/keys")
 status=$(curl -s -o "$work/www-case.json" -w '%{http_code}' -H "Authorization: Bearer $kiosk" \
   -H 'Content-Type: application/json' "$base/v1/services/cases" \

@@ -100,30 +100,7 @@ for _ in $(seq 100); do curl -fs "$base/v1/health" >/dev/null && break; sleep 0.
 curl -fs "$base/v1/health" >/dev/null || { echo "bench: yiwang serve did not start" >&2; cat "$work/serve.log" >&2; exit 1; }
 
 # The steward signs in and applies for the new system: no quota, two years.
-grant=$(python3 - "$base" bench.mzt "$password" "$key_id" "$work/fields.json" <<'PY'
-import datetime, json, sys, urllib.error, urllib.request
-base, login, password, key_id, fields = sys.argv[1:]
-def call(path, body, headers={}):
-    req = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
-                                 headers={"Content-Type": "application/json", **headers})
-    try:
-        with urllib.request.urlopen(req) as r:
-            return r.headers, json.load(r)
-    except urllib.error.HTTPError as e:
-        sys.exit("bench: POST %s answered %d: %s" % (path, e.code, e.read().decode()[:300]))
-h, me = call("/v1/auth/login", {"login": login, "password": password})
-today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
-_, app = call("/v1/exchange/applications",
-              {"resource": "101001/000002", "key_id": key_id, "fields": json.load(open(fields)),
-               "purpose": "性能测试", "scenario": "基准测试：单条记录交付", "valid_from": str(today),
-               "valid_to": str(today + datetime.timedelta(days=730))},
-              {"Cookie": h["Set-Cookie"].split(";")[0], "X-CSRF-Token": me["csrf_token"]})
-c = app.get("conditions", {})
-if app.get("status") != "approved" or c.get("total_uses") or c.get("daily_uses"):
-    sys.exit("bench: the application was not granted without quota: %s" % json.dumps(app)[:300])
-print(app["grant"])
-PY
-)
+grant=$(grant_without_quota "$base" bench.mzt "$password" "$key_id" "$work/fields.json")
 
 # A typical answer: the median size of the first 11 residents' answers.
 for k in $(head -11 "$work/keys"); do

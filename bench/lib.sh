@@ -52,3 +52,33 @@ CONF
 # latency percentile ("99%").
 rps() { awk '/Requests\/sec/ { print $2 }' "$work/wrk.$1"; }
 pct() { awk -v p="$2" '$1 == p { print $2 }' "$work/wrk.$1"; }
+
+# grant_without_quota BASE LOGIN PASSWORD KEY_ID FIELDS_JSON_FILE: a data steward
+# (LOGIN) signs in and applies for the demo's household resource (101001/000002,
+# 无条件共享: granted at once) for the system KEY_ID, the fields in the file, no
+# quota, two years; prints the grant's id, or exits when it was not granted so.
+grant_without_quota() {
+  python3 - "$@" <<'PY'
+import datetime, json, sys, urllib.error, urllib.request
+base, login, password, key_id, fields = sys.argv[1:]
+def call(path, body, headers={}):
+    req = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json", **headers})
+    try:
+        with urllib.request.urlopen(req) as r:
+            return r.headers, json.load(r)
+    except urllib.error.HTTPError as e:
+        sys.exit("bench: POST %s answered %d: %s" % (path, e.code, e.read().decode()[:300]))
+h, me = call("/v1/auth/login", {"login": login, "password": password})
+today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
+_, app = call("/v1/exchange/applications",
+              {"resource": "101001/000002", "key_id": key_id, "fields": json.load(open(fields)),
+               "purpose": "性能测试", "scenario": "基准测试：单条记录交付", "valid_from": str(today),
+               "valid_to": str(today + datetime.timedelta(days=730))},
+              {"Cookie": h["Set-Cookie"].split(";")[0], "X-CSRF-Token": me["csrf_token"]})
+c = app.get("conditions", {})
+if app.get("status") != "approved" or c.get("total_uses") or c.get("daily_uses"):
+    sys.exit("bench: the application was not granted without quota: %s" % json.dumps(app)[:300])
+print(app["grant"])
+PY
+}
