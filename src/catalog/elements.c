@@ -121,7 +121,7 @@ static int check_element(const json_t *body, const char *v[10], int64_t *length,
     }
     if ((rc = yw__check_element_id(yw_str_c(v[0]), "id", err)) < 0)
         return rc;
-    int t = yw__domain_find(yw__data_types, yw_str_c(v[3]));
+    int t = yw_domain_find(yw__data_types, yw_str_c(v[3]));
     if (t < 0)
         return yw_err_set(err, YW_EINVAL, "data_type",
                           "数据类型须为 C N Y D T L M G B I F 之一 / data_type must be one of C N "

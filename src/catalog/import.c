@@ -445,9 +445,9 @@ out:
 
 /* ---- export ---------------------------------------------------------------------- */
 
-static const char *label(const struct yw__domain *d, const char *slug)
+static const char *label(const struct yw_domain *d, const char *slug)
 {
-    int i = yw__domain_find(d, yw_str_c(slug ? slug : ""));
+    int i = yw_domain_find(d, yw_str_c(slug ? slug : ""));
     return i < 0 ? "" : d[i].zh;
 }
 

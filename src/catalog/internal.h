@@ -12,19 +12,11 @@ struct yw_txn;
 #define YW__RELATED_MAX 50 /* related resource codes */
 
 /* ---- rules (rules.c) --------------------------------------------------------
- * A value domain: slugs for the API, Chinese labels for people and the CSV;
- * input may use either. Tables end with {NULL, NULL}. */
-struct yw__domain {
-    const char *slug;
-    const char *zh;
-};
-extern const struct yw__domain yw__resource_types[], yw__sharing_types[], yw__sharing_methods[],
+ * Value domains (struct yw_domain, util.h): slugs for the API, Chinese labels
+ * for people and the CSV; input may use either. */
+extern const struct yw_domain yw__resource_types[], yw__sharing_types[], yw__sharing_methods[],
     yw__open_types[], yw__update_cycles[], yw__grades[], yw__data_types[];
 
-/* The index of value (slug or label) in d, or -1. */
-int yw__domain_find(const struct yw__domain *d, struct yw_str value);
-/* "a, b, c": the slugs, for messages. */
-int yw__domain_list(const struct yw__domain *d, char *out, size_t size);
 /* 1 (general-1) … 6 (core); 0 for an unknown grade. */
 int yw__grade_rank(const char *grade);
 const char *yw__grade_of_rank(int rank);

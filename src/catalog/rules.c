@@ -10,7 +10,7 @@
 /* ---- value domains: each value has a slug (the API) and a Chinese label
  * (the CSV and the people); input may use either. */
 
-const struct yw__domain yw__resource_types[] = {
+const struct yw_domain yw__resource_types[] = {
     {"basic.population", "基础/人口"},
     {"basic.legal_entity", "基础/法人"},
     {"basic.geospatial", "基础/自然资源和空间地理"},
@@ -31,57 +31,36 @@ const struct yw__domain yw__resource_types[] = {
     {"department", "部门"},
     {NULL, NULL},
 };
-const struct yw__domain yw__sharing_types[] = {{"unconditional", "无条件共享"},
-                                               {"conditional", "有条件共享"},
-                                               {"none", "不予共享"},
-                                               {NULL, NULL}};
-const struct yw__domain yw__sharing_methods[] = {
+const struct yw_domain yw__sharing_types[] = {{"unconditional", "无条件共享"},
+                                              {"conditional", "有条件共享"},
+                                              {"none", "不予共享"},
+                                              {NULL, NULL}};
+const struct yw_domain yw__sharing_methods[] = {
     {"api", "系统对接"},   {"platform", "共享平台"}, {"email", "邮件"}, {"disk", "拷盘"},
     {"media", "介质交换"}, {"other", "其他"},        {NULL, NULL}};
-const struct yw__domain yw__open_types[] = {{"unconditional", "无条件开放"},
-                                            {"conditional", "有条件开放"},
-                                            {"none", "不予开放"},
-                                            {NULL, NULL}};
-const struct yw__domain yw__update_cycles[] = {
+const struct yw_domain yw__open_types[] = {{"unconditional", "无条件开放"},
+                                           {"conditional", "有条件开放"},
+                                           {"none", "不予开放"},
+                                           {NULL, NULL}};
+const struct yw_domain yw__update_cycles[] = {
     {"realtime", "实时"}, {"daily", "每日"},       {"weekly", "每周"},
     {"monthly", "每月"},  {"quarterly", "每季度"}, {"half_yearly", "每半年"},
     {"yearly", "每年"},   {"other", "其他"},       {NULL, NULL}};
 /* In rank order: the index + 1 is the grade's rank (就高从严 compares ranks). */
-const struct yw__domain yw__grades[] = {{"general-1", "一般1级"},
-                                        {"general-2", "一般2级"},
-                                        {"general-3", "一般3级"},
-                                        {"general-4", "一般4级"},
-                                        {"important", "重要"},
-                                        {"core", "核心"},
-                                        {NULL, NULL}};
-const struct yw__domain yw__data_types[] = {{"C", "字符型"}, {"N", "数值型"},     {"Y", "货币型"},
-                                            {"D", "日期型"}, {"T", "日期时间型"}, {"L", "逻辑型"},
-                                            {"M", "备注型"}, {"G", "通用型"},     {"B", "双精度型"},
-                                            {"I", "整型"},   {"F", "浮点型"},     {NULL, NULL}};
-int yw__domain_find(const struct yw__domain *d, struct yw_str value)
-{
-    for (int i = 0; d[i].slug; i++)
-        if (yw_str_eq_c(value, d[i].slug) || yw_str_eq_c(value, d[i].zh))
-            return i;
-    return -1;
-}
-
-int yw__domain_list(const struct yw__domain *d, char *out, size_t size)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    for (int i = 0; d[i].slug; i++) {
-        int n = snprintf(out + used, size - used, "%s%s", i ? ", " : "", d[i].slug);
-        if (n < 0 || (size_t)n >= size - used)
-            return YW_ETOOBIG;
-        used += (size_t)n;
-    }
-    return YW_OK;
-}
-
+const struct yw_domain yw__grades[] = {{"general-1", "一般1级"},
+                                       {"general-2", "一般2级"},
+                                       {"general-3", "一般3级"},
+                                       {"general-4", "一般4级"},
+                                       {"important", "重要"},
+                                       {"core", "核心"},
+                                       {NULL, NULL}};
+const struct yw_domain yw__data_types[] = {{"C", "字符型"}, {"N", "数值型"},     {"Y", "货币型"},
+                                           {"D", "日期型"}, {"T", "日期时间型"}, {"L", "逻辑型"},
+                                           {"M", "备注型"}, {"G", "通用型"},     {"B", "双精度型"},
+                                           {"I", "整型"},   {"F", "浮点型"},     {NULL, NULL}};
 int yw__grade_rank(const char *grade)
 {
-    int i = yw__domain_find(yw__grades, yw_str_c(grade));
+    int i = yw_domain_find(yw__grades, yw_str_c(grade));
     return i < 0 ? 0 : i + 1;
 }
 
@@ -165,23 +144,17 @@ static int text(const json_t *obj, const char *name, size_t max_chars, bool requ
 }
 
 /* A member that must be one of the domain's values; *slug gets the slug. */
-static int domain(const json_t *obj, const char *name, const struct yw__domain *d, bool required,
+static int domain(const json_t *obj, const char *name, const struct yw_domain *d, bool required,
                   const char *prefix, const char **slug, struct yw_err *err)
 {
     const char *v;
-    char field[64], values[400];
-    int rc = text(obj, name, 50, required, prefix, &v, err), i;
+    char field[64];
+    int rc = text(obj, name, 50, required, prefix, &v, err);
     *slug = "";
     if (rc < 0 || !v[0])
         return rc;
-    if ((i = yw__domain_find(d, yw_str_c(v))) >= 0) {
-        *slug = d[i].slug;
-        return YW_OK;
-    }
     (void)yw_fmt(field, sizeof(field), "%s%s", prefix, name);
-    (void)yw__domain_list(d, values, sizeof(values));
-    return yw_err_set(err, YW_EINVAL, field, "%s 的值无效 / %s must be one of: %s", field, field,
-                      values);
+    return yw_domain_slug(d, yw_str_c(v), field, slug, err);
 }
 
 static int boolean(const json_t *obj, const char *name, const char *prefix, bool *out,

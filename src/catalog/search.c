@@ -219,26 +219,16 @@ static int build_query(struct yw_str q, enum yw_dialect dialect, bool title_only
 #define TOTAL_MAX 1000 /* matches counted exactly; more are reported as 1000, total_capped */
 
 /* A filter value checked against its domain; the slug goes to the SQL. */
-static int filter_value(struct yw_str value, const struct yw__domain *d, const char *name,
+static int filter_value(struct yw_str value, const struct yw_domain *d, const char *name,
                         const char **slug, struct yw_err *err)
 {
-    int i;
     *slug = NULL;
-    if (value.n == 0)
-        return YW_OK;
-    if ((i = yw__domain_find(d, value)) < 0) {
-        char list[600];
-        (void)yw__domain_list(d, list, sizeof(list));
-        return yw_err_set(err, YW_EINVAL, name, "%s 的值无效 / %s must be one of: %s", name, name,
-                          list);
-    }
-    *slug = d[i].slug;
-    return YW_OK;
+    return value.n == 0 ? YW_OK : yw_domain_slug(d, value, name, slug, err);
 }
 
-static const struct yw__domain statuses[] = {{"draft", "草稿"},       {"under_review", "审核中"},
-                                             {"published", "已发布"}, {"deprecated", "已停用"},
-                                             {"archived", "已归档"},  {NULL, NULL}};
+static const struct yw_domain statuses[] = {{"draft", "草稿"},       {"under_review", "审核中"},
+                                            {"published", "已发布"}, {"deprecated", "已停用"},
+                                            {"archived", "已归档"},  {NULL, NULL}};
 
 /* A search, its input checked: the store's text queries and the filters. */
 struct spec {

@@ -83,8 +83,8 @@ int yw_cli_reviews(int argc, char **argv)
     if (yw_node_open(dir, &ctx, &err) < 0)
         return yw_cli_fail(&err);
     yw_log_set_level(YW_LOG_WARN);
-    struct yw_services s = {.calendar = NULL, .rectify_days = ctx->config.rectify_days};
-    yw_node_catalog(ctx, &s.catalog);
+    struct yw_services s;
+    yw_node_services(ctx, &s);
     if (overdue) {
         struct yw_services_rectification_query q = {
             .org = yw_str_c(org ? org : ""), .due = YW_STR_LIT("overdue"), .limit = 200};

@@ -172,13 +172,6 @@ static int complete_resident(const char *body17, char out[19])
     return YW_EINTERNAL;
 }
 
-static void day_text(int64_t day, char out[11])
-{
-    int y, m, d;
-    yw_day_to_ymd(day, &y, &m, &d);
-    (void)yw_fmt(out, 11, "%04d-%02d-%02d", y, m, d);
-}
-
 /* Applies at the console with body (stolen; NULL when it could not be built). */
 static int apply(struct yw_ctx *ctx, json_t *body, json_t **answer, struct yw_err *err)
 {
@@ -207,8 +200,8 @@ static int populate_grants(struct yw_ctx *ctx, FILE *out, const struct yw__demo_
         return rc;
     const char *dot = strchr(token, '.');
     (void)yw_fmt(key_id, sizeof(key_id), "%.*s", dot ? (int)(dot - token) : 0, token);
-    day_text(today, from);
-    day_text(today + 2 * 365, to);
+    yw_day_text(today, from);
+    yw_day_text(today + 2 * 365, to);
 
     if ((rc =
              apply(ctx,

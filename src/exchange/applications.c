@@ -78,13 +78,6 @@ static int check_system(struct yw_txn *txn, const char *key_id, const char *cons
     return rc;
 }
 
-static void day_text(int64_t day, char out[11])
-{
-    int y, m, d;
-    yw_day_to_ymd(day, &y, &m, &d);
-    (void)yw_fmt(out, 11, "%04d-%02d-%02d", y, m, d);
-}
-
 /* The ledger entry of an application step, after its commit. */
 static int record(struct yw_exchange *ex, const char *step, const char *actor, const char *id,
                   const char *consumer, const char *provider, const char *code, const char *grant,
@@ -244,7 +237,7 @@ int yw_exchange_apply(struct yw_exchange *ex, const struct yw_principal *who, co
     int64_t today = yw_day_from_ms(yw_now_ms()), due_day = -1;
     if (conditional) {
         due_day = yw_calendar_add_working_days(ex->cfg.calendar, today, ex->cfg.answer_days);
-        day_text(due_day, due);
+        yw_day_text(due_day, due);
     } else if ((rc = yw__grant_create(txn, id, consumer, key_id, provider, code, version, kind,
                                       conditions, grant, err)) < 0) {
         goto out;
@@ -468,7 +461,7 @@ int yw_exchange_applications(struct yw_exchange *ex, const struct yw_principal *
         (void)yw_fmt(state, sizeof(state), "%.*s", (int)c[5].n, c[5].p);
         if (strcmp(state, "approved") == 0 && valid_to) {
             char today_text[11];
-            day_text(today, today_text);
+            yw_day_text(today, today_text);
             if (strcmp(valid_to, today_text) < 0)
                 (void)yw_copy(state, sizeof(state), "expired");
         }
@@ -478,7 +471,7 @@ int yw_exchange_applications(struct yw_exchange *ex, const struct yw_principal *
         }
         char due[11] = "";
         if (due_day >= 0)
-            day_text(due_day, due);
+            yw_day_text(due_day, due);
         json_array_append_new(
             list, json_pack("{s:s%, s:s%, s:s%, s:s%, s:I, s:s, s:o, s:s?, s:b, s:s%, s:o, s:s%, "
                             "s:s%}",

@@ -16,18 +16,6 @@ void yw__grant_free(struct yw__grant *g)
     g->conditions = NULL;
 }
 
-/* "YYYY-MM-DD" as a China day number, or -1. */
-static int64_t parse_day(const char *s)
-{
-    int64_t y, m, d;
-    if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-        yw_parse_int64((struct yw_str){s, 4}, 1970, 9999, &y) < 0 ||
-        yw_parse_int64((struct yw_str){s + 5, 2}, 1, 12, &m) < 0 ||
-        yw_parse_int64((struct yw_str){s + 8, 2}, 1, 31, &d) < 0)
-        return -1;
-    return yw_day_from_ymd((int)y, (int)m, (int)d);
-}
-
 /* "HH:MM-HH:MM" as minutes [from, to); false when malformed or empty. */
 static bool parse_hours(const char *s, int *from, int *to)
 {
@@ -132,7 +120,8 @@ int yw__conditions_check(const json_t *in, const json_t *doc, const json_t *base
         goto out;
     if ((rc = yw_check_text(purpose, 500, true, "purpose", err)) < 0)
         goto out;
-    int64_t from_day = parse_day(valid_from), to_day = parse_day(valid_to);
+    int64_t from_day = yw_day_parse(yw_str_c(valid_from)),
+            to_day = yw_day_parse(yw_str_c(valid_to));
     if (from_day < 0 || to_day < from_day) {
         rc = yw_err_set(err, YW_EINVAL, from_day < 0 ? "valid_from" : "valid_to",
                         "有效期须为 YYYY-MM-DD 且起不晚于止 / valid_from and valid_to are "
@@ -200,8 +189,8 @@ static void parse_conditions(struct yw__grant *g)
     g->fields = json_object_get(c, "fields");
     g->clear_masks = json_object_get(c, "clear_masks");
     g->purpose = json_string_value(json_object_get(c, "purpose"));
-    g->valid_from_day = parse_day(json_string_value(json_object_get(c, "valid_from")));
-    g->valid_to_day = parse_day(json_string_value(json_object_get(c, "valid_to")));
+    g->valid_from_day = yw_day_parse(yw_str_c(json_string_value(json_object_get(c, "valid_from"))));
+    g->valid_to_day = yw_day_parse(yw_str_c(json_string_value(json_object_get(c, "valid_to"))));
     if (!parse_hours(json_string_value(json_object_get(c, "hours")), &g->hours_from, &g->hours_to))
         g->hours_from = g->hours_to = -1;
     g->weekdays = 0;

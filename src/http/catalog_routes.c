@@ -34,13 +34,9 @@ static struct yw_str split_tail(struct yw_str rest, const char *const *words, st
 int yw__get_catalog_search(struct yw_request *req, struct yw_response *res, struct yw_err *err)
 {
     struct yw_catalog cat = catalog_of(req);
-    uint64_t limit = 20, offset = 0;
-    int rc;
-
-    if (((rc = yw__query_u64(req, "limit", 1, 100, false, &limit, err)) < 0 &&
-         rc != YW_ENOTFOUND) ||
-        ((rc = yw__query_u64(req, "offset", 0, 10000, false, &offset, err)) < 0 &&
-         rc != YW_ENOTFOUND))
+    int64_t limit = 20, offset = 0;
+    int rc = yw__query_page(req, 100, 10000, &limit, &offset, err);
+    if (rc < 0)
         return rc;
     struct yw_catalog_query q = {
         .q = yw__query_str(req, "q"),
@@ -50,8 +46,8 @@ int yw__get_catalog_search(struct yw_request *req, struct yw_response *res, stru
         .sharing = yw__query_str(req, "sharing"),
         .cycle = yw__query_str(req, "cycle"),
         .status = yw__query_str(req, "status"),
-        .limit = (int64_t)limit,
-        .offset = (int64_t)offset,
+        .limit = limit,
+        .offset = offset,
     };
     char *text = NULL;
     if ((rc = yw_catalog_search_text(&cat, &req->principal, &q, &text, &res->size, err)) < 0)

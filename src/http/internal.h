@@ -110,6 +110,10 @@ const char *yw__web_etag(struct yw_http_server *srv, size_t asset_index);
  * out of range (err names the field). */
 int yw__query_u64(struct yw_request *req, const char *name, uint64_t min, uint64_t max,
                   bool required, uint64_t *out, struct yw_err *err) YW_MUST_USE;
+/* The query's limit (1..max_limit) and offset (0..max_offset) into *limit and
+ * *offset, each left as it was when absent; YW_EINVAL naming the bad one. */
+int yw__query_page(struct yw_request *req, uint64_t max_limit, uint64_t max_offset, int64_t *limit,
+                   int64_t *offset, struct yw_err *err) YW_MUST_USE;
 
 /* Deferred answers, for handlers that finish on another thread (a delivery
  * answers once its ledger entry is durable). The handler calls

@@ -9,23 +9,9 @@
 
 static struct yw_services services_of(const struct yw_request *req)
 {
-    struct yw_services s = {.exchange = req->ctx->exchange,
-                            .calendar = req->ctx->calendar,
-                            .rectify_days = req->ctx->config.rectify_days};
-    yw_node_catalog(req->ctx, &s.catalog);
+    struct yw_services s;
+    yw_node_services(req->ctx, &s);
     return s;
-}
-
-static int paging(struct yw_request *req, int64_t *limit, int64_t *offset, struct yw_err *err)
-{
-    uint64_t l = 0, o = 0;
-    int rc;
-    if (((rc = yw__query_u64(req, "limit", 1, 200, false, &l, err)) < 0 && rc != YW_ENOTFOUND) ||
-        ((rc = yw__query_u64(req, "offset", 0, 100000, false, &o, err)) < 0 && rc != YW_ENOTFOUND))
-        return rc;
-    *limit = (int64_t)l;
-    *offset = (int64_t)o;
-    return YW_OK;
 }
 
 int yw__post_reviews(struct yw_request *req, struct yw_response *res, struct yw_err *err)
@@ -45,7 +31,7 @@ int yw__get_reviews(struct yw_request *req, struct yw_response *res, struct yw_e
     struct yw_services_review_query q = {.case_id = yw__query_str(req, "case"),
                                          .org = yw__query_str(req, "org"),
                                          .level = yw__query_str(req, "level")};
-    int rc = paging(req, &q.limit, &q.offset, err);
+    int rc = yw__query_page(req, 200, 100000, &q.limit, &q.offset, err);
     return rc < 0 ? rc : yw_services_review_list(&s, &req->principal, &q, &res->json, err);
 }
 
@@ -61,7 +47,7 @@ int yw__get_rectifications(struct yw_request *req, struct yw_response *res, stru
     struct yw_services_rectification_query q = {.state = yw__query_str(req, "state"),
                                                 .org = yw__query_str(req, "org"),
                                                 .due = yw__query_str(req, "due")};
-    int rc = paging(req, &q.limit, &q.offset, err);
+    int rc = yw__query_page(req, 200, 100000, &q.limit, &q.offset, err);
     return rc < 0 ? rc : yw_services_rectification_list(&s, &req->principal, &q, &res->json, err);
 }
 

@@ -217,6 +217,21 @@ int yw__query_u64(struct yw_request *req, const char *name, uint64_t min, uint64
     return YW_OK;
 }
 
+int yw__query_page(struct yw_request *req, uint64_t max_limit, uint64_t max_offset, int64_t *limit,
+                   int64_t *offset, struct yw_err *err)
+{
+    uint64_t l = 0, o = 0;
+    int rc = yw__query_u64(req, "limit", 1, max_limit, false, &l, err);
+    if (rc == YW_OK)
+        *limit = (int64_t)l;
+    else if (rc != YW_ENOTFOUND)
+        return rc;
+    rc = yw__query_u64(req, "offset", 0, max_offset, false, &o, err);
+    if (rc == YW_OK)
+        *offset = (int64_t)o;
+    return rc == YW_ENOTFOUND ? YW_OK : rc;
+}
+
 /* ---- routing ------------------------------------------------------------- */
 
 static bool pattern_match(const char *pattern, struct yw_str path, struct yw_str *rest)

@@ -14,22 +14,6 @@ static struct yw_services services_of(const struct yw_request *req)
     return s;
 }
 
-/* limit and offset from the query, when given. */
-static int paging(struct yw_request *req, uint64_t max_limit, uint64_t max_offset, int64_t *limit,
-                  int64_t *offset, struct yw_err *err)
-{
-    uint64_t l = 0, o = 0;
-    int rc;
-    if (((rc = yw__query_u64(req, "limit", 1, max_limit, false, &l, err)) < 0 &&
-         rc != YW_ENOTFOUND) ||
-        ((rc = yw__query_u64(req, "offset", 0, max_offset, false, &o, err)) < 0 &&
-         rc != YW_ENOTFOUND))
-        return rc;
-    *limit = (int64_t)l;
-    *offset = (int64_t)o;
-    return YW_OK;
-}
-
 int yw__get_service_items(struct yw_request *req, struct yw_response *res, struct yw_err *err)
 {
     struct yw_services s = services_of(req);
@@ -37,7 +21,7 @@ int yw__get_service_items(struct yw_request *req, struct yw_response *res, struc
                                        .org = yw__query_str(req, "org"),
                                        .type = yw__query_str(req, "type"),
                                        .object = yw__query_str(req, "object")};
-    int rc = paging(req, 100, 10000, &q.limit, &q.offset, err);
+    int rc = yw__query_page(req, 100, 10000, &q.limit, &q.offset, err);
     return rc < 0 ? rc : yw_services_item_search(&s, &q, &res->json, err);
 }
 
@@ -91,7 +75,7 @@ int yw__get_cases(struct yw_request *req, struct yw_response *res, struct yw_err
     struct yw_services_case_query q = {.state = yw__query_str(req, "state"),
                                        .org = yw__query_str(req, "org"),
                                        .due = yw__query_str(req, "due")};
-    int rc = paging(req, 200, 100000, &q.limit, &q.offset, err);
+    int rc = yw__query_page(req, 200, 100000, &q.limit, &q.offset, err);
     if (rc == YW_OK &&
         (rc = yw__query_u64(req, "within", 1, 30, false, &near, err)) == YW_ENOTFOUND)
         rc = YW_OK;

@@ -584,7 +584,9 @@ void yw_node_catalog(const struct yw_ctx *ctx, struct yw_catalog *out)
 
 void yw_node_services(const struct yw_ctx *ctx, struct yw_services *out)
 {
-    *out = (struct yw_services){.exchange = ctx->exchange, .calendar = ctx->calendar};
+    *out = (struct yw_services){.exchange = ctx->exchange,
+                                .calendar = ctx->calendar,
+                                .rectify_days = ctx->config.rectify_days};
     yw_node_catalog(ctx, &out->catalog);
 }
 

@@ -22,10 +22,6 @@ static const struct {
  * also hold the action on its power list. An action absent here is denied
  * to everyone but YW_ACTION_PUBLIC. */
 enum { ROLE_ONLY = 0, NEEDS_POWER = 1, OWN_ORG = 2 };
-/* Staff of any kind (not citizens, not enterprise operators). */
-#define STAFF                                                                                      \
-    (YW_ROLE_NODE_ADMIN | YW_ROLE_CDO | YW_ROLE_DATA_STEWARD | YW_ROLE_APPROVER |                  \
-     YW_ROLE_WINDOW_CLERK | YW_ROLE_ASSISTANT | YW_ROLE_SUPERVISOR | YW_ROLE_AUDITOR)
 static const struct {
     const char *action;
     unsigned roles;
@@ -47,7 +43,7 @@ static const struct {
     {"keys.write", YW_ROLE_NODE_ADMIN, ROLE_ONLY},
     /* The catalog: every government organisation reads it; stewards keep
      * their own organisation's resources; the data authority reviews. */
-    {"catalog.read", STAFF, ROLE_ONLY},
+    {"catalog.read", YW_ROLES_STAFF, ROLE_ONLY},
     {"catalog.manage", YW_ROLE_DATA_STEWARD | YW_ROLE_CDO, ROLE_ONLY}, /* the write routes' gate */
     {"catalog.write", YW_ROLE_DATA_STEWARD, OWN_ORG},
     {"catalog.govern", YW_ROLE_CDO | YW_ROLE_AUDITOR | YW_ROLE_NODE_ADMIN, ROLE_ONLY},
@@ -56,12 +52,12 @@ static const struct {
     /* The exchange: stewards apply for their organisation and load its data;
      * the provider's approvers answer; the data authority arbitrates and sees
      * all; systems (API keys) receive deliveries under their grants. */
-    {"exchange.read", STAFF, ROLE_ONLY},
+    {"exchange.read", YW_ROLES_STAFF, ROLE_ONLY},
     {"exchange.manage", YW_ROLE_DATA_STEWARD | YW_ROLE_CDO | YW_ROLE_APPROVER, ROLE_ONLY},
     {"exchange.apply", YW_ROLE_DATA_STEWARD | YW_ROLE_CDO, OWN_ORG},
     {"exchange.approve", YW_ROLE_APPROVER, OWN_ORG},
     {"exchange.load", YW_ROLE_DATA_STEWARD, OWN_ORG},
-    {"exchange.deliver", STAFF, ROLE_ONLY},
+    {"exchange.deliver", YW_ROLES_STAFF, ROLE_ONLY},
     {"exchange.arbitrate", YW_ROLE_CDO, NEEDS_POWER},
     {"exchange.my_uses", YW_ROLE_CITIZEN, ROLE_ONLY},
     /* One-stop services: the implementing organisation's approvers (or the
@@ -73,14 +69,14 @@ static const struct {
     {"case.apply",
      YW_ROLE_CITIZEN | YW_ROLE_ENTERPRISE_OPERATOR | YW_ROLE_WINDOW_CLERK | YW_ROLE_ASSISTANT,
      ROLE_ONLY},
-    {"case.read", STAFF | YW_ROLE_CITIZEN | YW_ROLE_ENTERPRISE_OPERATOR, ROLE_ONLY},
+    {"case.read", YW_ROLES_STAFF | YW_ROLE_CITIZEN | YW_ROLE_ENTERPRISE_OPERATOR, ROLE_ONLY},
     {"case.forward", YW_ROLE_WINDOW_CLERK, ROLE_ONLY},
     {"case.oversee", YW_ROLE_CDO, NEEDS_POWER},
     {"case.accept", YW_ROLE_WINDOW_CLERK | YW_ROLE_APPROVER, NEEDS_POWER},
     {"case.approve", YW_ROLE_APPROVER, NEEDS_POWER},
     /* 审管联动: both organisations' staff read a task; the supervising
      * organisation's supervisors claim it (a power) and act on it. */
-    {"supervision.read", STAFF, ROLE_ONLY},
+    {"supervision.read", YW_ROLES_STAFF, ROLE_ONLY},
     {"supervision.claim", YW_ROLE_SUPERVISOR, NEEDS_POWER},
     {"supervision.act", YW_ROLE_SUPERVISOR, ROLE_ONLY},
     /* 好差评: applicants rate their cases (a rating device of the hall is a
@@ -92,7 +88,7 @@ static const struct {
     {"review.write", YW_ROLE_CITIZEN | YW_ROLE_ENTERPRISE_OPERATOR | YW_ROLE_WINDOW_CLERK,
      ROLE_ONLY},
     {"review.handle", YW_ROLE_APPROVER | YW_ROLE_WINDOW_CLERK | YW_ROLE_CDO, OWN_ORG},
-    {"review.stats", STAFF, ROLE_ONLY},
+    {"review.stats", YW_ROLES_STAFF, ROLE_ONLY},
     {"review.arbitrate", YW_ROLE_CDO, NEEDS_POWER},
 };
 

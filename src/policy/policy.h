@@ -39,6 +39,11 @@ enum yw_role {
     YW_ROLE_CITIZEN = 1 << 9
 };
 
+/* Staff of any kind: not citizens, not enterprise operators. */
+#define YW_ROLES_STAFF                                                                             \
+    (YW_ROLE_NODE_ADMIN | YW_ROLE_CDO | YW_ROLE_DATA_STEWARD | YW_ROLE_APPROVER |                  \
+     YW_ROLE_WINDOW_CLERK | YW_ROLE_ASSISTANT | YW_ROLE_SUPERVISOR | YW_ROLE_AUDITOR)
+
 #define YW_POWERS_MAX 32
 
 struct yw_principal {

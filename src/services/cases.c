@@ -57,10 +57,6 @@ static void read_case(struct yw_stmt *st, struct kase *c)
 
 /* ---- who may do what ---------------------------------------------------------- */
 
-#define STAFF_ROLES                                                                                \
-    (YW_ROLE_NODE_ADMIN | YW_ROLE_CDO | YW_ROLE_DATA_STEWARD | YW_ROLE_APPROVER |                  \
-     YW_ROLE_WINDOW_CLERK | YW_ROLE_ASSISTANT | YW_ROLE_SUPERVISOR | YW_ROLE_AUDITOR)
-
 /* The applicant's side: the applicant, whoever created the case for them, and
  * the receiving hall's clerks for an applicant present. */
 static bool applicant_side(const struct yw_principal *who, const char *actor, const struct kase *c)
@@ -82,7 +78,7 @@ static bool can_see(const struct yw_principal *who, const char *actor, const str
 {
     if (applicant_side(who, actor, c) || yw_policy_oversees(who, "case.oversee"))
         return true;
-    return (who->roles & STAFF_ROLES) &&
+    return (who->roles & YW_ROLES_STAFF) &&
            (strcmp(who->org, c->org) == 0 || strcmp(who->org, c->receiving_org) == 0);
 }
 
@@ -267,7 +263,7 @@ static int check_form(const json_t *item, const json_t *form, bool complete, str
         if (ok && json_is_string(v))
             ok = yw_check_text(json_string_value(v), 2000, false, field, NULL) == YW_OK;
         if (ok && strcmp(type, "date") == 0)
-            ok = yw__parse_day((struct yw_str){json_string_value(v), json_string_length(v)}) >= 0;
+            ok = yw_day_parse((struct yw_str){json_string_value(v), json_string_length(v)}) >= 0;
         if (ok && strcmp(type, "choice") == 0)
             ok = yw_json_array_has(json_object_get(decl, "choices"), json_string_value(v));
         if (!ok)
@@ -727,7 +723,7 @@ static json_t *case_summary(const struct kase *c)
 {
     char due[11];
     int64_t now = yw__today();
-    yw__day_text(c->due_day, due);
+    yw_day_text(c->due_day, due);
     bool running = strcmp(c->state, "accepted") == 0 || strcmp(c->state, "under_review") == 0;
     return json_pack("{s:s, s:s, s:O, s:s, s:s, s:s, s:O, s:s, s:s?, s:b, s:b, s:s, s:s}", "id",
                      c->id, "item", c->item, "item_name", json_object_get(c->doc, "item_name"),
@@ -996,7 +992,7 @@ int yw_services_case_step(const struct yw_services *s, const struct yw_principal
     if ((rc = yw_store_commit(&txn, err)) < 0)
         goto out;
     char due_text[11], type[48];
-    yw__day_text(due, due_text);
+    yw_day_text(due, due_text);
     (void)yw_fmt(type, sizeof(type), "services.case.%s", step->name);
     const char *types[YW__EVENTS_MAX] = {type};
     json_t *entries[YW__EVENTS_MAX] = {

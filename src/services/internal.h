@@ -17,10 +17,6 @@ extern const struct yw_domain yw__item_types[], yw__channels[], yw__cross_modes[
 
 /* Column col of the row as a C string into out (cut to size). */
 void yw__text_col(struct yw_stmt *st, int col, char *out, size_t size);
-/* "YYYY-MM-DD" of a day, or "" for none (a negative day). */
-void yw__day_text(int64_t day, char out[11]);
-/* The day of "YYYY-MM-DD" (exactly), or -1. */
-int64_t yw__parse_day(struct yw_str v);
 /* Today in China (UTC+8), as a day number. */
 int64_t yw__today(void);
 /* v as compact JSON text, replacing what out held (how this module stores

@@ -11,9 +11,6 @@
 #include "policy/policy.h"
 #include "store/store.h"
 
-#define STAFF_ROLES                                                                                \
-    (YW_ROLE_NODE_ADMIN | YW_ROLE_CDO | YW_ROLE_DATA_STEWARD | YW_ROLE_APPROVER |                  \
-     YW_ROLE_WINDOW_CLERK | YW_ROLE_ASSISTANT | YW_ROLE_SUPERVISOR | YW_ROLE_AUDITOR)
 #define COMMENT_MAX 500 /* characters */
 #define NOTE_MAX 2000   /* characters of a rectification step's text */
 
@@ -165,7 +162,7 @@ static bool is_handler_side(const struct caller *me, const char *org)
 {
     if (me->who == NULL || me->overseer)
         return true;
-    return (me->who->roles & STAFF_ROLES) && strcmp(me->who->org, org) == 0;
+    return (me->who->roles & YW_ROLES_STAFF) && strcmp(me->who->org, org) == 0;
 }
 
 static bool may_see(const struct caller *me, const struct rcase *c)
@@ -508,7 +505,7 @@ int yw_services_review_create(const struct yw_services *s, const struct yw_princ
         /* 差评: a rectification of the handling organisation, due in working days. */
         due = yw_calendar_add_working_days(s->calendar, day,
                                            s->rectify_days > 0 ? s->rectify_days : 15);
-        yw__day_text(due, due_text);
+        yw_day_text(due, due_text);
         if ((rc = new_id("rect", rect_id, sizeof(rect_id), err)) < 0 ||
             (rc = yw_txn_prepare(txn,
                                  "INSERT INTO yw_service_rectifications (id, review_id, case_id, "
@@ -597,7 +594,7 @@ static json_t *review_json(struct yw_stmt *st)
         char state[24], due[11];
         (void)yw_fmt(state, sizeof(state), "%.*s", (int)v[14].n, v[14].p);
         int64_t due_day = yw_stmt_column_int64(st, 15);
-        yw__day_text(due_day, due);
+        yw_day_text(due_day, due);
         json_t *x = json_pack("{s:s%, s:s, s:s, s:b}", "id", v[13].p, v[13].n, "state", state,
                               "due", due, "overdue", running(state) && due_day < yw__today());
         if (x && v[16].n)
@@ -671,7 +668,7 @@ static int visible_only(const struct caller *me, const char *alias, struct yw_bu
                              "applicant_kind = 'enterprise' AND applicant_id = ?)",
                              alias);
     }
-    if (who->roles & STAFF_ROLES) {
+    if (who->roles & YW_ROLES_STAFF) {
         params[(*n)++] = who->org;
         return yw_buf_printf(sql, " AND %s.org = ?", alias);
     }
@@ -817,8 +814,8 @@ static int load_rect(struct yw_txn *txn, struct yw_str id, struct rect *x, struc
 static json_t *rect_summary(const struct rect *x)
 {
     char due[11], done[11];
-    yw__day_text(x->due_day, due);
-    yw__day_text(x->done_day, done);
+    yw_day_text(x->due_day, due);
+    yw_day_text(x->done_day, done);
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:b, s:s?, s:s, s:s}",
                      "id", x->id, "review", x->review_id, "case", x->case_id, "item", x->item,
                      "org", x->org, "staff", x->staff, "channel", x->channel, "state", x->state,
@@ -1353,8 +1350,8 @@ int yw_services_stats(const struct yw_services *s, const struct yw_principal *wh
                                           "staff or channel");
         goto out;
     }
-    if ((in->from.n && (from = yw__parse_day(in->from)) < 0) ||
-        (in->to.n && (to = yw__parse_day(in->to)) < 0) || from > to) {
+    if ((in->from.n && (from = yw_day_parse(in->from)) < 0) ||
+        (in->to.n && (to = yw_day_parse(in->to)) < 0) || from > to) {
         rc = yw_err_set(err, YW_EINVAL, in->from.n && from < 0 ? "from" : "to",
                         "from、to 为 YYYY-MM-DD，from 不晚于 to / from and to are YYYY-MM-DD, "
                         "from not after to");
@@ -1366,7 +1363,7 @@ int yw_services_stats(const struct yw_services *s, const struct yw_principal *wh
         (void)yw_fmt(org, sizeof(org), "%.*s", (int)in->org.n, in->org.p);
     /* Staff see their own organisation's; overseers and the public any. */
     if (!in->public_view && !me.overseer) {
-        if (who == NULL || !(who->roles & STAFF_ROLES)) {
+        if (who == NULL || !(who->roles & YW_ROLES_STAFF)) {
             rc = yw_err_set(err, YW_EPERM, NULL, "无权查看评价统计 / not permitted");
             goto out;
         }
@@ -1495,8 +1492,8 @@ int yw_services_stats(const struct yw_services *s, const struct yw_principal *wh
     sort_by_key(list);
     if ((rc = name_groups(txn, by, list, err)) < 0)
         goto out;
-    yw__day_text(from, from_text);
-    yw__day_text(to, to_text);
+    yw_day_text(from, from_text);
+    yw_day_text(to, to_text);
     *out = json_pack("{s:s, s:s, s:s, s:O, s:O}", "by", by, "from", from_text, "to", to_text,
                      "total", total, "groups", list);
     if (*out && org[0] && !in->public_view)

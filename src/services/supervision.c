@@ -193,8 +193,8 @@ static json_t *task_view(const struct task *t, bool with_elements)
 {
     char claim_due[11], finish_due[11];
     int64_t today = yw__today();
-    yw__day_text(t->claim_due, claim_due);
-    yw__day_text(t->finish_due, finish_due);
+    yw_day_text(t->claim_due, claim_due);
+    yw_day_text(t->finish_due, finish_due);
     bool late = (strcmp(t->state, "pushed") == 0 && t->claim_due < today) ||
                 (strcmp(t->state, "claimed") == 0 && t->finish_due >= 0 && t->finish_due < today);
     json_t *v = json_pack(

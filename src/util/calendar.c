@@ -208,6 +208,28 @@ void yw_calendar_free(struct yw_calendar *cal)
     free(cal);
 }
 
+int64_t yw_day_parse(struct yw_str v)
+{
+    int64_t y, m, d;
+    if (v.p == NULL || v.n != 10 || v.p[4] != '-' || v.p[7] != '-' || v.p[0] == '-' ||
+        v.p[5] == '-' || v.p[8] == '-' ||
+        yw_parse_int64((struct yw_str){v.p, 4}, 1970, 9999, &y) < 0 ||
+        yw_parse_int64((struct yw_str){v.p + 5, 2}, 1, 12, &m) < 0 ||
+        yw_parse_int64((struct yw_str){v.p + 8, 2}, 1, 31, &d) < 0)
+        return -1;
+    return yw_day_from_ymd((int)y, (int)m, (int)d);
+}
+
+void yw_day_text(int64_t day, char out[11])
+{
+    int y, m, d;
+    out[0] = '\0';
+    if (day < 0)
+        return;
+    yw_day_to_ymd(day, &y, &m, &d);
+    (void)yw_fmt(out, 11, "%04d-%02d-%02d", y, m, d);
+}
+
 /* ---- the parser ---------------------------------------------------------- */
 
 static const char *const weekday_zh[7] = {"周日", "周一", "周二", "周三", "周四", "周五", "周六"};

@@ -48,22 +48,36 @@ int yw_domain_find(const struct yw_domain *d, struct yw_str value)
     return -1;
 }
 
-int yw_domain_pick(const struct yw_domain *d, const json_t *v, const char *field, const char **slug,
-                   struct yw_err *err)
+int yw_domain_list(const struct yw_domain *d, char *out, size_t size)
 {
-    char list[400] = "";
     size_t used = 0;
-    int i = json_is_string(v)
-                ? yw_domain_find(d, (struct yw_str){json_string_value(v), json_string_length(v)})
-                : -1;
+    out[0] = '\0';
+    for (int i = 0; d[i].slug; i++) {
+        int n = snprintf(out + used, size - used, "%s%s", i ? ", " : "", d[i].slug);
+        if (n < 0 || (size_t)n >= size - used)
+            return YW_ETOOBIG;
+        used += (size_t)n;
+    }
+    return YW_OK;
+}
+
+int yw_domain_slug(const struct yw_domain *d, struct yw_str value, const char *field,
+                   const char **slug, struct yw_err *err)
+{
+    char list[600];
+    int i = yw_domain_find(d, value);
     if (i >= 0) {
         *slug = d[i].slug;
         return YW_OK;
     }
-    for (int k = 0; d[k].slug && used < sizeof(list); k++) {
-        int n = snprintf(list + used, sizeof(list) - used, "%s%s", k ? ", " : "", d[k].slug);
-        used += n > 0 ? (size_t)n : 0;
-    }
+    (void)yw_domain_list(d, list, sizeof(list));
     return yw_err_set(err, YW_EINVAL, field, "%s 的值无效 / %s must be one of: %s", field, field,
                       list);
+}
+
+int yw_domain_pick(const struct yw_domain *d, const json_t *v, const char *field, const char **slug,
+                   struct yw_err *err)
+{
+    return yw_domain_slug(d, (struct yw_str){json_string_value(v), json_string_length(v)}, field,
+                          slug, err);
 }

@@ -162,8 +162,13 @@ struct yw_domain {
 };
 /* The index of value (slug or label) in d, or -1. */
 int yw_domain_find(const struct yw_domain *d, struct yw_str value);
-/* The slug of v, a JSON string naming a slug or a label of d, into *slug;
- * YW_EINVAL naming field (with the slugs listed) for anything else. */
+/* "a, b, c": the slugs, for messages, into out; YW_ETOOBIG when they do not fit. */
+int yw_domain_list(const struct yw_domain *d, char *out, size_t size);
+/* The slug of value, a slug or a label of d, into *slug; YW_EINVAL naming
+ * field (with the slugs listed) for anything else. */
+int yw_domain_slug(const struct yw_domain *d, struct yw_str value, const char *field,
+                   const char **slug, struct yw_err *err) YW_MUST_USE;
+/* The same for v, a JSON string (anything else is refused). */
 int yw_domain_pick(const struct yw_domain *d, const json_t *v, const char *field, const char **slug,
                    struct yw_err *err) YW_MUST_USE;
 
@@ -330,6 +335,11 @@ void yw_calendar_free(struct yw_calendar *cal); /* NULL-safe */
 int64_t yw_day_from_ms(int64_t ms);
 /* The day of a date, or -1 for an impossible one or one outside 1970–9999. */
 int64_t yw_day_from_ymd(int y, int m, int d);
+/* The day of exactly "YYYY-MM-DD", or -1 (malformed, impossible, or outside
+ * 1970–9999). */
+int64_t yw_day_parse(struct yw_str text);
+/* "YYYY-MM-DD" of day into out, or "" for a negative day (none). */
+void yw_day_text(int64_t day, char out[11]);
 void yw_day_to_ymd(int64_t day, int *y, int *m, int *d);
 /* 0 Sunday, 1 Monday … 6 Saturday. */
 int yw_day_weekday(int64_t day);
