@@ -26,7 +26,8 @@
 # steward of ql.mzt (a new account) applies through the API for the same resource
 # and fields for a new system key, with no quota: 无条件共享, granted at once.
 # DURATION (30), MEM_DURATION (60), THREADS (2), CONNS (64) and CONNS_LOW (16)
-# override the defaults; IO_THREADS sets the node's io_threads (default: one per core).
+# override the defaults; IO_THREADS and WORKERS set the node's io_threads and workers
+# (defaults: one I/O thread per core, 16 workers).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$(realpath "${1:-build/yiwang}")
@@ -94,6 +95,7 @@ PY
 n_keys=$(wc -l <"$work/keys")
 
 [ -z "${IO_THREADS:-}" ] || echo "io_threads = $IO_THREADS" >>"$node/yiwang.conf"
+[ -z "${WORKERS:-}" ] || echo "workers = $WORKERS" >>"$node/yiwang.conf"
 "$bin" serve --dir "$node" --listen "127.0.0.1:$port" 2>"$work/serve.log" &
 pid=$!
 for _ in $(seq 100); do curl -fs "$base/v1/health" >/dev/null && break; sleep 0.1; done

@@ -57,7 +57,8 @@ int yw_hashv(enum yw_profile p, const struct yw_str *parts, size_t n_parts,
 int yw_hmac(enum yw_profile p, const void *key, size_t key_len, const void *data, size_t n,
             uint8_t out[YW_HASH_SIZE]) YW_MUST_USE;
 
-/* HMAC of the concatenation of parts[0..n_parts), like yw_hashv. Errors as yw_hash. */
+/* HMAC of the concatenation of parts[0..n_parts) (at most 16), like yw_hashv.
+ * Errors as yw_hash. */
 int yw_hmacv(enum yw_profile p, const void *key, size_t key_len, const struct yw_str *parts,
              size_t n_parts, uint8_t out[YW_HASH_SIZE]) YW_MUST_USE;
 

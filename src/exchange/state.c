@@ -16,7 +16,10 @@
 #define SNAPSHOT_MS 250
 /* Subject rows per write transaction: the snapshot writer gives the write
  * lock back between chunks, so the ledger's committer (which needs it for
- * every batch) never waits behind thousands of index inserts. */
+ * every batch) never waits behind thousands of index inserts. Everything it
+ * writes is replayed from the ledger after a crash, so its transactions are
+ * YW_TXN_WRITE_DERIVED: they do not wait for an fsync of their own, and
+ * hold the write lock for less. */
 #define SUBJECTS_PER_TXN 128
 
 /* ---- counts ---------------------------------------------------------------------- */
@@ -207,7 +210,7 @@ static int write_snapshot(struct yw_exchange *ex, struct yw_err *err)
         qsort(subjects, n_subjects, sizeof(*subjects), subject_order);
     for (size_t from = 0; from < n_subjects; from += SUBJECTS_PER_TXN) {
         size_t to = n_subjects - from < SUBJECTS_PER_TXN ? n_subjects : from + SUBJECTS_PER_TXN;
-        if ((rc = yw_store_begin(store, YW_TXN_WRITE, &txn, err)) < 0 ||
+        if ((rc = yw_store_begin(store, YW_TXN_WRITE_DERIVED, &txn, err)) < 0 ||
             (rc = yw_txn_prepare(txn,
                                  "INSERT INTO yw_exchange_subjects (subject, ledger_index) "
                                  "VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -224,7 +227,7 @@ static int write_snapshot(struct yw_exchange *ex, struct yw_err *err)
         if ((rc = yw_store_commit(&txn, err)) < 0)
             goto out;
     }
-    if ((rc = yw_store_begin(store, YW_TXN_WRITE, &txn, err)) < 0 ||
+    if ((rc = yw_store_begin(store, YW_TXN_WRITE_DERIVED, &txn, err)) < 0 ||
         (rc = yw_txn_prepare(txn,
                              "INSERT INTO yw_exchange_counts (grant_id, uses, day, day_uses, "
                              "records, epsilon_micro) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT "

@@ -202,7 +202,7 @@ static struct timespec deadline_after_ms(int ms)
 static int acquire(struct yw_store *store, enum yw_txn_mode mode, struct yw_txn **out,
                    struct yw_err *err)
 {
-    bool need_writer = store->drv->single_writer && mode == YW_TXN_WRITE;
+    bool need_writer = store->drv->single_writer && mode != YW_TXN_READ;
     struct timespec deadline = deadline_after_ms(YW_STORE_WAIT_MS);
     bool waited = false;
 
@@ -257,7 +257,7 @@ int yw_store_begin(struct yw_store *store, enum yw_txn_mode mode, struct yw_txn 
     int rc;
 
     *out = NULL;
-    if (mode != YW_TXN_READ && mode != YW_TXN_WRITE)
+    if (mode != YW_TXN_READ && mode != YW_TXN_WRITE && mode != YW_TXN_WRITE_DERIVED)
         return yw_err_set(err, YW_EINVAL, NULL, "unknown transaction mode %d", (int)mode);
     if ((rc = acquire(store, mode, &txn, err)) < 0)
         return rc;

@@ -30,8 +30,14 @@ enum yw_dialect { YW_DIALECT_SQLITE = 1, YW_DIALECT_POSTGRES = 2 };
 
 /* SQLite: BEGIN vs BEGIN IMMEDIATE (one writer at a time, queued);
  * PostgreSQL: BEGIN READ ONLY vs BEGIN READ WRITE (READ COMMITTED).
- * Writing in a READ transaction fails with YW_EDB on both. */
-enum yw_txn_mode { YW_TXN_READ = 0, YW_TXN_WRITE = 1 };
+ * Writing in a READ transaction fails with YW_EDB on both.
+ * YW_TXN_WRITE_DERIVED writes data the node rebuilds from the ledger at
+ * start-up (the exchange's counts and subject index): its commit is atomic
+ * and ordered like any other but does not wait for the disk (SQLite
+ * synchronous=NORMAL in WAL mode, PostgreSQL synchronous_commit=off); the
+ * next durable commit makes it durable too, and a crash before that loses
+ * only what the replay writes again. */
+enum yw_txn_mode { YW_TXN_READ = 0, YW_TXN_WRITE = 1, YW_TXN_WRITE_DERIVED = 2 };
 
 struct yw_store_stats {
     int pool_size;     /* connections in the pool */

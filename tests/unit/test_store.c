@@ -752,6 +752,45 @@ static void test_commit_is_visible_to_others(void **state)
     yw_store_rollback(&writer); /* no-op after commit */
 }
 
+/* The safety level a write transaction runs at: SQLite's synchronous (2 FULL,
+ * 1 NORMAL), PostgreSQL's synchronous_commit as 2 (on) or 1 (off). */
+static int64_t write_safety(struct yw_txn *txn)
+{
+    struct yw_stmt *st = NULL;
+    struct yw_err err = {0};
+    int64_t level;
+    bool pg = yw_txn_dialect(txn) == YW_DIALECT_POSTGRES;
+    assert_int_equal(yw_txn_prepare(txn, pg ? "SHOW synchronous_commit" : "PRAGMA synchronous", &st,
+                                    &err),
+                     0);
+    assert_int_equal(yw_stmt_step(st, &err), 1);
+    level = pg ? (str_is(yw_stmt_column_text(st, 0), "off") ? 1 : 2) : yw_stmt_column_int64(st, 0);
+    yw_stmt_finalize(&st);
+    return level;
+}
+
+/* A derived write commits without waiting for the disk; every other write,
+ * on whichever pooled connection, is back to waiting for it. */
+static void test_derived_writes(void **state)
+{
+    struct fixture *fx = *state;
+    struct yw_txn *txn = NULL;
+    struct yw_err err = {0};
+
+    migrate_schema(fx->store);
+    for (int i = 0; i < 12; i++) {
+        enum yw_txn_mode mode = i % 3 == 0 ? YW_TXN_WRITE : YW_TXN_WRITE_DERIVED;
+        assert_int_equal(yw_store_begin(fx->store, mode, &txn, &err), 0);
+        assert_int_equal(write_safety(txn), mode == YW_TXN_WRITE ? 2 : 1);
+        char sql[64];
+        assert_int_equal(yw_fmt(sql, sizeof(sql), "INSERT INTO things (id) VALUES (%d)", i + 1), 0);
+        assert_int_equal(yw_txn_exec(txn, sql, &err), 0);
+        assert_int_equal(yw_store_commit(&txn, &err), 0);
+    }
+    assert_int_equal(query_int(fx->store, "SELECT count(*) FROM things"), 12);
+    assert_int_equal(yw_store_begin(fx->store, (enum yw_txn_mode)3, &txn, &err), YW_EINVAL);
+}
+
 static void test_changes_and_reset(void **state)
 {
     struct fixture *fx = *state;
@@ -956,6 +995,7 @@ int main(void)
         T(test_read_transaction_cannot_write),
         T(test_rollback_discards),
         T(test_commit_is_visible_to_others),
+        T(test_derived_writes),
         T(test_changes_and_reset),
         T(test_statement_outliving_its_transaction),
         T(test_concurrent_writers),
