@@ -146,8 +146,7 @@ int yw_hmacv(enum yw_profile p, const void *key, size_t key_len, const struct yw
     struct yw_str with_pad[1 + HMAC_PARTS_MAX];
     int rc;
 
-    if ((parts == NULL && n_parts > 0) || (key == NULL && key_len > 0) ||
-        n_parts > HMAC_PARTS_MAX)
+    if ((parts == NULL && n_parts > 0) || (key == NULL && key_len > 0) || n_parts > HMAC_PARTS_MAX)
         return YW_EINVAL;
     if (key_len > HMAC_BLOCK) {
         struct yw_str k = {key, key_len};

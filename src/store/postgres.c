@@ -331,7 +331,7 @@ static int pg_connect(const char *url, struct yw__conn **out, struct yw_err *err
 
 static int pg_begin(struct yw__conn *conn, enum yw_txn_mode mode, struct yw_err *err)
 {
-    const char *sql = mode == YW_TXN_READ           ? "BEGIN READ ONLY"
+    const char *sql = mode == YW_TXN_READ            ? "BEGIN READ ONLY"
                       : mode == YW_TXN_WRITE_DERIVED ? "BEGIN READ WRITE; "
                                                        "SET LOCAL synchronous_commit TO off"
                                                      : "BEGIN READ WRITE";

@@ -281,8 +281,8 @@ static int sq_connect(const char *path, struct yw__conn **out, struct yw_err *er
      * ledger commits many times a second, so every delivery paid an munmap
      * and the page faults to map the file again (measured: 15 % of a
      * delivery's CPU). Reads copy pages into the connection's cache. */
-    if ((rc = sqlite3_exec(conn->db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON",
-                           NULL, NULL, NULL)) != SQLITE_OK &&
+    if ((rc = sqlite3_exec(conn->db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", NULL, NULL,
+                           NULL)) != SQLITE_OK &&
         (rc = sq_error(conn->db, rc, err)) < 0)
         goto out;
     if ((rc = register_bm25(conn->db)) != SQLITE_OK) {
@@ -307,9 +307,8 @@ static int sq_begin(struct yw__conn *conn, enum yw_txn_mode mode, struct yw_err 
     bool relaxed = mode == YW_TXN_WRITE_DERIVED;
     int rc;
     if (mode != YW_TXN_READ && conn->relaxed != relaxed) {
-        if ((rc = sq_exec_plain(conn,
-                                relaxed ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL",
-                                err)) < 0)
+        if ((rc = sq_exec_plain(
+                 conn, relaxed ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL", err)) < 0)
             return rc;
         conn->relaxed = relaxed;
     }

@@ -760,9 +760,8 @@ static int64_t write_safety(struct yw_txn *txn)
     struct yw_err err = {0};
     int64_t level;
     bool pg = yw_txn_dialect(txn) == YW_DIALECT_POSTGRES;
-    assert_int_equal(yw_txn_prepare(txn, pg ? "SHOW synchronous_commit" : "PRAGMA synchronous", &st,
-                                    &err),
-                     0);
+    assert_int_equal(
+        yw_txn_prepare(txn, pg ? "SHOW synchronous_commit" : "PRAGMA synchronous", &st, &err), 0);
     assert_int_equal(yw_stmt_step(st, &err), 1);
     level = pg ? (str_is(yw_stmt_column_text(st, 0), "off") ? 1 : 2) : yw_stmt_column_int64(st, 0);
     yw_stmt_finalize(&st);
