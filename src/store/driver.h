@@ -45,6 +45,13 @@ struct yw__driver {
     int (*connect)(const char *target, struct yw__conn **out, struct yw_err *err);
     void (*disconnect)(struct yw__conn *conn); /* NULL-safe */
 
+    /* SQLite only (NULL for PostgreSQL): WAL checkpoints off the writers'
+     * path. wants_checkpoint tells, after a commit on conn, whether the WAL
+     * has grown enough to want one; checkpoint runs one on store.c's
+     * checkpointer connection, without blocking writers. */
+    bool (*wants_checkpoint)(struct yw__conn *conn);
+    int (*checkpoint)(struct yw__conn *conn, struct yw_err *err);
+
     int (*begin)(struct yw__conn *conn, enum yw_txn_mode mode, struct yw_err *err);
     int (*commit)(struct yw__conn *conn, struct yw_err *err); /* leaves no txn open */
     void (*rollback)(struct yw__conn *conn);                  /* best effort */

@@ -34,7 +34,69 @@ struct yw_store {
     bool writer_active; /* single_writer drivers: a write txn is open */
     uint64_t waits;
     uint64_t timeouts;
+    /* The checkpointer (drivers with a checkpoint hook): a thread with a
+     * connection of its own, woken by commits that leave the WAL large. */
+    struct yw__conn *checkpoint_conn;
+    pthread_t checkpoint_thread;
+    pthread_cond_t checkpoint_cv;
+    bool checkpoint_running, checkpoint_wanted, stopping;
 };
+
+static void *checkpointer_main(void *arg)
+{
+    struct yw_store *store = arg;
+    pthread_mutex_lock(&store->mu);
+    for (;;) {
+        while (!store->checkpoint_wanted && !store->stopping)
+            pthread_cond_wait(&store->checkpoint_cv, &store->mu);
+        if (store->stopping)
+            break;
+        store->checkpoint_wanted = false;
+        pthread_mutex_unlock(&store->mu);
+        struct yw_err err = {0};
+        if (store->drv->checkpoint(store->checkpoint_conn, &err) < 0)
+            yw_log(YW_LOG_WARN, "db_checkpoint_failed", "\"code\":\"%s\"", yw_err_name(err.code));
+        pthread_mutex_lock(&store->mu);
+    }
+    pthread_mutex_unlock(&store->mu);
+    return NULL;
+}
+
+/* Starts the checkpointer, if the driver has one. */
+static int start_checkpointer(struct yw_store *store, const char *target, struct yw_err *err)
+{
+    int rc;
+    if (store->drv->checkpoint == NULL)
+        return YW_OK;
+    if (pthread_cond_init(&store->checkpoint_cv, NULL) != 0)
+        return yw_err_set(err, YW_ENOMEM, NULL, "cannot create the checkpointer's condition");
+    if ((rc = store->drv->connect(target, &store->checkpoint_conn, err)) < 0) {
+        pthread_cond_destroy(&store->checkpoint_cv);
+        return rc;
+    }
+    if (pthread_create(&store->checkpoint_thread, NULL, checkpointer_main, store) != 0) {
+        store->drv->disconnect(store->checkpoint_conn);
+        store->checkpoint_conn = NULL;
+        pthread_cond_destroy(&store->checkpoint_cv);
+        return yw_err_set(err, YW_ENOMEM, NULL, "cannot start the checkpointer");
+    }
+    store->checkpoint_running = true;
+    return YW_OK;
+}
+
+static void stop_checkpointer(struct yw_store *store)
+{
+    if (!store->checkpoint_running)
+        return;
+    pthread_mutex_lock(&store->mu);
+    store->stopping = true;
+    pthread_cond_signal(&store->checkpoint_cv);
+    pthread_mutex_unlock(&store->mu);
+    pthread_join(store->checkpoint_thread, NULL);
+    store->drv->disconnect(store->checkpoint_conn);
+    pthread_cond_destroy(&store->checkpoint_cv);
+    store->checkpoint_running = false;
+}
 
 /* ---- open / close -------------------------------------------------------- */
 
@@ -134,6 +196,8 @@ int yw_store_open(const char *url, int pool_size, struct yw_store **out, struct 
         store->pool_size = i + 1;
     }
     store->n_free = pool_size;
+    if ((rc = start_checkpointer(store, target, err)) < 0)
+        goto out;
     *out = store;
     store = NULL;
 out:
@@ -155,6 +219,7 @@ void yw_store_close(struct yw_store *store)
 {
     if (store == NULL)
         return;
+    stop_checkpointer(store);
     for (int i = 0; i < store->pool_size; i++)
         store->drv->disconnect(store->slots[i].conn);
     pthread_cond_destroy(&store->cv);
@@ -301,6 +366,11 @@ int yw_store_commit(struct yw_txn **ptxn, struct yw_err *err)
         rc = yw_err_set(err, YW_EDB, NULL, "transaction rolled back: a statement in it had failed");
     } else if ((rc = txn->store->drv->commit(txn->conn, err)) < 0) {
         txn->store->drv->rollback(txn->conn);
+    } else if (txn->store->checkpoint_running && txn->store->drv->wants_checkpoint(txn->conn)) {
+        pthread_mutex_lock(&txn->store->mu);
+        txn->store->checkpoint_wanted = true;
+        pthread_cond_signal(&txn->store->checkpoint_cv);
+        pthread_mutex_unlock(&txn->store->mu);
     }
     release(txn);
     *ptxn = NULL;
