@@ -475,6 +475,13 @@ static int64_t sq_column_int64(struct yw_stmt *base, int col)
     return sqlite3_column_int64(sq(base)->stmt, col);
 }
 
+static double sq_column_double(struct yw_stmt *base, int col)
+{
+    if (sq_column_is_null(base, col))
+        return 0.0;
+    return sqlite3_column_double(sq(base)->stmt, col);
+}
+
 static struct yw_str sq_column_text(struct yw_stmt *base, int col)
 {
     struct sq_stmt *st = sq(base);
@@ -529,6 +536,7 @@ const struct yw__driver yw__store_sqlite = {
     .changes = sq_changes,
     .column_is_null = sq_column_is_null,
     .column_int64 = sq_column_int64,
+    .column_double = sq_column_double,
     .column_text = sq_column_text,
     .column_blob = sq_column_blob,
     .reset = sq_reset,

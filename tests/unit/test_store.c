@@ -752,6 +752,30 @@ static void test_commit_is_visible_to_others(void **state)
     yw_store_rollback(&writer); /* no-op after commit */
 }
 
+/* Doubles come back exact: SQLite's own, PostgreSQL's shortest round-trip text. */
+static void test_column_double(void **state)
+{
+    struct fixture *fx = *state;
+    struct yw_txn *txn = NULL;
+    struct yw_stmt *st = NULL;
+    struct yw_err err = {0};
+
+    assert_int_equal(yw_store_begin(fx->store, YW_TXN_READ, &txn, &err), 0);
+    assert_int_equal(yw_txn_prepare(txn,
+                                    "SELECT CAST(1 AS DOUBLE PRECISION) / 3, CAST(-2.5e-10 AS "
+                                    "DOUBLE PRECISION), 42, NULL",
+                                    &st, &err),
+                     0);
+    assert_int_equal(yw_stmt_step(st, &err), 1);
+    assert_true(yw_stmt_column_double(st, 0) == 1.0 / 3.0);
+    assert_true(yw_stmt_column_double(st, 1) == -2.5e-10);
+    assert_true(yw_stmt_column_double(st, 2) == 42.0);
+    assert_true(yw_stmt_column_double(st, 3) == 0.0);
+    assert_true(yw_stmt_column_double(st, 9) == 0.0);
+    yw_stmt_finalize(&st);
+    yw_store_rollback(&txn);
+}
+
 static void test_changes_and_reset(void **state)
 {
     struct fixture *fx = *state;
@@ -957,6 +981,7 @@ int main(void)
         T(test_rollback_discards),
         T(test_commit_is_visible_to_others),
         T(test_changes_and_reset),
+        T(test_column_double),
         T(test_statement_outliving_its_transaction),
         T(test_concurrent_writers),
         T(test_pool_exhausted),
