@@ -686,16 +686,23 @@ static int search_sqlite(struct yw_txn *txn, const struct spec *sp, int64_t limi
         rc = rank_sqlite(txn, sp, &expr, limit, offset, total, page, err);
         goto out;
     }
-    if (expr.len && (rc = fts_count(txn, expr.data, expr.len, TOTAL_MAX + 1, total, err)) < 0)
-        goto out;
     const char *params[] = {expr.data};
     size_t lens[] = {expr.len};
-    if (sp->match.len) /* catalog order: the index's own */
-        rc = run(txn,
-                 "SELECT rowid FROM yw_catalog_search WHERE yw_catalog_search MATCH ? ORDER BY "
-                 "rowid LIMIT ? OFFSET ?",
-                 params, lens, 1, ints, 2, page, err);
-    else if (expr.len && *total <= TOTAL_MAX) /* filters alone, few matches: sorted by code */
+    if (sp->match.len) {
+        /* Catalog order, the index's own: one pass counts (up to TOTAL_MAX
+         * + 1) and keeps the page, and stops at whichever comes later. */
+        int64_t upto = offset + limit > TOTAL_MAX + 1 ? offset + limit : TOTAL_MAX + 1;
+        page->skip = offset;
+        if ((rc = run(txn,
+                      "SELECT rowid FROM yw_catalog_search WHERE yw_catalog_search MATCH ? "
+                      "ORDER BY rowid LIMIT ?",
+                      params, lens, 1, &upto, 1, page, err)) == YW_OK)
+            *total = page->n_rows;
+        goto out;
+    }
+    if (expr.len && (rc = fts_count(txn, expr.data, expr.len, TOTAL_MAX + 1, total, err)) < 0)
+        goto out;
+    if (expr.len && *total <= TOTAL_MAX) /* filters alone, few matches: sorted by code */
         rc = run(txn,
                  "SELECT r.id FROM yw_catalog_search CROSS JOIN yw_catalog_resources r ON r.id = "
                  "yw_catalog_search.rowid WHERE yw_catalog_search MATCH ? ORDER BY r.code LIMIT ? "
