@@ -928,6 +928,13 @@ static void test_bm25_is_fts5_bm25(void **state)
                      0);
     assert_int_equal(yw_store_commit(&txn, &err), 0);
     bm25_compare(fx->store, YW_TXN_READ);
+    /* Another connection's commit: while this one (the pool's next) is held,
+     * the rows are written on another; then this one is the next again. */
+    bm25_compare(fx->store, YW_TXN_READ);
+    assert_int_equal(yw_store_begin(fx->store, YW_TXN_READ, &txn, &err), 0);
+    bm25_rows(fx->store, 61, 90);
+    yw_store_rollback(&txn);
+    bm25_compare(fx->store, YW_TXN_READ);
 }
 
 static void test_changes_and_reset(void **state)
