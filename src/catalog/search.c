@@ -163,9 +163,10 @@ static struct yw_str last_char(const char *s, size_t n)
 }
 
 /* Builds the store's query for q: FTS5 syntax on SQLite, a tsquery on
- * PostgreSQL; title_only restricts it to names. Empty when q has no terms. */
+ * PostgreSQL; title_only restricts it to names. Empty when q has no terms.
+ * *n_phrases counts its phrases (SQLite; NULL-safe). */
 static int build_query(struct yw_str q, enum yw_dialect dialect, bool title_only,
-                       struct yw_buf *out)
+                       struct yw_buf *out, int *n_phrases)
 {
     struct yw_terms t;
     char prev[YW_TERM_MAX] = "";
@@ -183,6 +184,8 @@ static int build_query(struct yw_str q, enum yw_dialect dialect, bool title_only
             if (chained) {
                 rc = yw_buf_printf(out, " %s", t.term);
             } else {
+                if (n_phrases)
+                    (*n_phrases)++;
                 if (open_phrase)
                     rc = yw_buf_append_c(out, "\"");
                 if (rc == YW_OK && out->len)
@@ -234,6 +237,7 @@ static const struct yw_domain statuses[] = {{"draft", "草稿"},       {"under_r
 struct spec {
     struct yw_buf match;       /* all text; empty when no text */
     struct yw_buf title_match; /* the same, in names only */
+    int n_phrases;             /* in match (SQLite) */
     struct yw_str provider;
     const char *type, *grade, *sharing, *cycle, *status; /* slugs or NULL */
     char grade_rank[4];
@@ -340,8 +344,8 @@ out:
 }
 
 /* ---- SQL: filters on the resource rows ---------------------------------------
- * PostgreSQL's query (text through the tsvector column), SQLite's ranked
- * query (at most RANK_MAX rows) and its listing without text. */
+ * PostgreSQL's query (text through the tsvector column) and SQLite's listing
+ * without text. */
 
 /* SQL text and the parameters it binds, in order. */
 struct query {
@@ -533,6 +537,123 @@ static int list_items(struct yw_txn *txn, const struct spec *sp, const int64_t *
     return rc < 0 ? rc : YW_OK;
 }
 
+/* A ranked match: its row, its score and, once needed, its code. */
+struct hit {
+    int64_t id;
+    double score;
+    const char *code;
+    size_t code_at, code_len; /* in the buffer of codes */
+};
+
+static int by_score(const void *a, const void *b)
+{
+    double x = ((const struct hit *)a)->score, y = ((const struct hit *)b)->score;
+    return (x > y) - (x < y);
+}
+
+/* By score, then code as SQLite's BINARY collation orders text. */
+static int by_score_code(const void *a, const void *b)
+{
+    const struct hit *x = a, *y = b;
+    int c = by_score(a, b);
+    if (c == 0)
+        c = memcmp(x->code, y->code, x->code_len < y->code_len ? x->code_len : y->code_len);
+    return c ? c : (x->code_len > y->code_len) - (x->code_len < y->code_len);
+}
+
+/* The page of a ranked search on SQLite into *page, *total every match.
+ * The whole expression (text, filters and rules: fts_expr, which puts the
+ * text's phrases first) is scored by yw_bm25 over the text's phrases alone,
+ * so no match is joined to its row; the scores are sorted here, and only the
+ * rows that share a score with the page's first or last are looked up for
+ * their code, the tie-break. The order is that of ORDER BY score, code. */
+static int rank_sqlite(struct yw_txn *txn, const struct spec *sp, const struct yw_buf *expr,
+                       int64_t limit, int64_t offset, int64_t *total, struct rows *page,
+                       struct yw_err *err)
+{
+    struct yw_stmt *st = NULL;
+    struct hit *hits = NULL;
+    struct yw_buf codes;
+    size_t n = 0, first, end, page_end;
+    int rc;
+
+    page->n_ids = 0;
+    page->n_rows = 0;
+    yw_buf_init(&codes, 1024 * 1024);
+    if ((hits = calloc(RANK_MAX, sizeof(*hits))) == NULL) {
+        rc = yw_err_set(err, YW_ENOMEM, NULL, "out of memory");
+        goto out;
+    }
+    /* The docsize row (FTS5's token counts per column) spares yw_bm25 a
+     * lookup of its own per match; LEFT, so that it drives no row away. */
+    if ((rc = yw_txn_prepare(txn,
+                             "SELECT s.rowid, yw_bm25(s.yw_catalog_search, d.sz, ?, ?, 10.0, "
+                             "1.0) "
+                             "FROM yw_catalog_search s LEFT JOIN yw_catalog_search_docsize d ON "
+                             "d.id = s.rowid WHERE s.yw_catalog_search MATCH ?",
+                             &st, err)) < 0)
+        goto out;
+    yw_stmt_bind_int64(st, 1, sp->n_phrases);
+    yw_stmt_bind_text(st, 2, sp->match.data, sp->match.len); /* names the phrases */
+    yw_stmt_bind_text(st, 3, expr->data, expr->len);
+    while ((rc = yw_stmt_step(st, err)) == 1) {
+        if (n == RANK_MAX) { /* the text alone matched no more */
+            rc = yw_err_set(err, YW_EINTERNAL, NULL, "more ranked matches than text matches");
+            goto out;
+        }
+        hits[n].id = yw_stmt_column_int64(st, 0);
+        hits[n].score = yw_stmt_column_double(st, 1);
+        n++;
+    }
+    if (rc < 0)
+        goto out;
+    yw_stmt_finalize(&st);
+    *total = (int64_t)n;
+    if (offset >= (int64_t)n) {
+        rc = YW_OK;
+        goto out;
+    }
+    qsort(hits, n, sizeof(*hits), by_score);
+    /* The page, widened to whole runs of equal scores at both ends. */
+    first = (size_t)offset;
+    page_end = n - first < (size_t)limit ? n : first + (size_t)limit;
+    end = page_end;
+    while (first > 0 && hits[first - 1].score == hits[offset].score)
+        first--;
+    while (end < n && hits[end].score == hits[page_end - 1].score)
+        end++;
+    if (end - first > 1) {
+        rc = yw_txn_prepare(txn, "SELECT code FROM yw_catalog_resources WHERE id = ?", &st, err);
+        for (size_t i = first; rc == YW_OK && i < end; i++) {
+            (void)yw_stmt_reset(st);
+            yw_stmt_bind_int64(st, 1, hits[i].id);
+            if ((rc = yw_stmt_step(st, err)) != 1) {
+                rc = rc < 0 ? rc : yw_err_set(err, YW_EINTERNAL, NULL, "catalog row vanished");
+                break;
+            }
+            struct yw_str code = yw_stmt_column_text(st, 0);
+            hits[i].code_at = codes.len;
+            hits[i].code_len = code.n;
+            if ((rc = yw_buf_append(&codes, code.p, code.n)) < 0)
+                rc = yw_err_set(err, rc, NULL, "search too complex");
+        }
+        if (rc < 0)
+            goto out;
+        for (size_t i = first; i < end; i++)
+            hits[i].code = codes.data ? codes.data + hits[i].code_at : "";
+        qsort(hits + first, end - first, sizeof(*hits), by_score_code);
+    }
+    for (size_t i = (size_t)offset; i < page_end && page->n_ids < page->max_ids; i++)
+        page->ids[page->n_ids++] = hits[i].id;
+    page->n_rows = (int64_t)n;
+    rc = YW_OK;
+out:
+    yw_stmt_finalize(&st);
+    yw_buf_free(&codes);
+    free(hits);
+    return rc;
+}
+
 /* The page on SQLite into *page, *total the matches (up to TOTAL_MAX + 1,
  * or RANK_MAX when ranked). */
 static int search_sqlite(struct yw_txn *txn, const struct spec *sp, int64_t limit, int64_t offset,
@@ -560,39 +681,28 @@ static int search_sqlite(struct yw_txn *txn, const struct spec *sp, int64_t limi
         ranked = matches <= RANK_MAX;
     }
     if (ranked) {
-        /* By relevance in the text alone, then the code: yw_bm25 (the store's
-         * bm25 that ignores the tags column, so scores are as they were before
-         * it) over the text's phrases only. Every match is ranked anyway, so
-         * one pass counts them and keeps the page. */
-        rc = param(&q,
-                   "WITH m AS MATERIALIZED (SELECT rowid AS id, yw_bm25(yw_catalog_search, "
-                   "10.0, 1.0) AS rank FROM yw_catalog_search WHERE yw_catalog_search MATCH ?) "
-                   "SELECT r.id FROM m JOIN yw_catalog_resources r ON r.id = m.id WHERE 1 = 1 ",
-                   text.data, text.len);
-        if (rc == YW_OK)
-            rc = sql_filters(sp,
-                             "OR r.id IN (SELECT rowid FROM yw_catalog_search WHERE "
-                             "yw_catalog_search MATCH ?)",
-                             &q);
-        if (rc == YW_OK)
-            rc = yw_buf_append_c(&q.sql, "ORDER BY m.rank, r.code");
-        if (rc < 0)
-            goto too_complex;
+        /* By relevance in the text alone, then the code. Every match is
+         * ranked anyway, so one pass counts them and keeps the page. */
+        rc = rank_sqlite(txn, sp, &expr, limit, offset, total, page, err);
+        goto out;
+    }
+    const char *params[] = {expr.data};
+    size_t lens[] = {expr.len};
+    if (sp->match.len) {
+        /* Catalog order, the index's own: one pass counts (up to TOTAL_MAX
+         * + 1) and keeps the page, and stops at whichever comes later. */
+        int64_t upto = offset + limit > TOTAL_MAX + 1 ? offset + limit : TOTAL_MAX + 1;
         page->skip = offset;
-        if ((rc = run(txn, q.sql.data, q.params, q.lens, q.n, NULL, 0, page, err)) == YW_OK)
+        if ((rc = run(txn,
+                      "SELECT rowid FROM yw_catalog_search WHERE yw_catalog_search MATCH ? "
+                      "ORDER BY rowid LIMIT ?",
+                      params, lens, 1, &upto, 1, page, err)) == YW_OK)
             *total = page->n_rows;
         goto out;
     }
     if (expr.len && (rc = fts_count(txn, expr.data, expr.len, TOTAL_MAX + 1, total, err)) < 0)
         goto out;
-    const char *params[] = {expr.data};
-    size_t lens[] = {expr.len};
-    if (sp->match.len) /* catalog order: the index's own */
-        rc = run(txn,
-                 "SELECT rowid FROM yw_catalog_search WHERE yw_catalog_search MATCH ? ORDER BY "
-                 "rowid LIMIT ? OFFSET ?",
-                 params, lens, 1, ints, 2, page, err);
-    else if (expr.len && *total <= TOTAL_MAX) /* filters alone, few matches: sorted by code */
+    if (expr.len && *total <= TOTAL_MAX) /* filters alone, few matches: sorted by code */
         rc = run(txn,
                  "SELECT r.id FROM yw_catalog_search CROSS JOIN yw_catalog_resources r ON r.id = "
                  "yw_catalog_search.rowid WHERE yw_catalog_search MATCH ? ORDER BY r.code LIMIT ? "
@@ -728,8 +838,8 @@ int yw_catalog_search_text(const struct yw_catalog *cat, const struct yw_princip
     if (sp.grade)
         (void)yw_fmt(sp.grade_rank, sizeof(sp.grade_rank), "%d", yw__grade_rank(sp.grade));
     enum yw_dialect dialect = yw_txn_dialect(txn);
-    if ((rc = build_query(in->q, dialect, false, &sp.match)) < 0 ||
-        (rc = build_query(in->q, dialect, true, &sp.title_match)) < 0) {
+    if ((rc = build_query(in->q, dialect, false, &sp.match, &sp.n_phrases)) < 0 ||
+        (rc = build_query(in->q, dialect, true, &sp.title_match, NULL)) < 0) {
         rc = yw_err_set(err, YW_EINVAL, "q", "检索词过长 / q is too long");
         goto out;
     }

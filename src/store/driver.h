@@ -65,6 +65,7 @@ struct yw__driver {
     int (*changes)(struct yw_stmt *st);
     bool (*column_is_null)(struct yw_stmt *st, int col); /* col checked >= 0 */
     int64_t (*column_int64)(struct yw_stmt *st, int col);
+    double (*column_double)(struct yw_stmt *st, int col);
     struct yw_str (*column_text)(struct yw_stmt *st, int col);
     struct yw_str (*column_blob)(struct yw_stmt *st, int col);
     void (*reset)(struct yw_stmt *st);

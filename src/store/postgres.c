@@ -577,6 +577,19 @@ static int64_t pg_column_int64(struct yw_stmt *base, int col)
     return v;
 }
 
+static double pg_column_double(struct yw_stmt *base, int col)
+{
+    struct pg_stmt *st = pgs(base);
+    double v;
+
+    if (pg_column_is_null(base, col))
+        return 0.0;
+    const char *p = PQgetvalue(st->res, st->row, col);
+    if (yw_parse_double((struct yw_str){p, (size_t)PQgetlength(st->res, st->row, col)}, &v) < 0)
+        return 0.0;
+    return v;
+}
+
 static struct yw_str pg_column_text(struct yw_stmt *base, int col)
 {
     struct pg_stmt *st = pgs(base);
@@ -653,6 +666,7 @@ const struct yw__driver yw__store_postgres = {
     .changes = pg_changes,
     .column_is_null = pg_column_is_null,
     .column_int64 = pg_column_int64,
+    .column_double = pg_column_double,
     .column_text = pg_column_text,
     .column_blob = pg_column_blob,
     .reset = pg_reset,

@@ -113,14 +113,120 @@ static void sq_disconnect(struct yw__conn *conn)
     free(conn);
 }
 
-/* ---- yw_bm25: FTS5's bm25 over the weighted columns only -------------------------
- * yw_bm25(table, w0, w1, …) ranks exactly as FTS5's bm25(table, w0, w1, …),
- * except that only the columns given a weight exist for it: instances in
- * later columns are not counted and their tokens are not part of a row's
- * length nor of the average length. A table may then carry columns that
- * only filter (the catalog's tags) without changing any score. The code
- * follows fts5Bm25Function (ext/fts5/fts5_aux.c) step by step, so that the
- * scores are the same doubles. */
+/* ---- yw_bm25: FTS5's bm25 over the text alone ------------------------------------
+ * yw_bm25(table, sizes, n_phrases, key, w0, w1, …) ranks exactly as FTS5's
+ * bm25(table, w0, w1, …) would over a table of the weighted columns only and
+ * an expression of its first n_phrases phrases only:
+ *
+ * - Columns without a weight do not exist for it: their instances are not
+ *   counted and their tokens are part of neither a row's length nor the
+ *   average length. A table may then carry columns that only filter (the
+ *   catalog's tags) without changing any score.
+ * - Phrases from the n_phrases-th on are not scored and their IDF is never
+ *   computed (a scan of the phrase's whole doclist): the expression may go on
+ *   with filters and exclusions, as long as the scored text comes first.
+ * - sizes is the row's sz from the table's docsize table (FTS5's token count
+ *   of each column, SQLite varints), joined by the caller. FTS5 reads that
+ *   same record for xColumnSize, but with a statement of its own per row,
+ *   which was half of the cost of ranking 2 000 matches. NULL, or a record
+ *   that does not decode, falls back to xColumnSize.
+ * - key, when not NULL, names the scored phrases (their columns included):
+ *   the number of rows each occurs in, which the IDF needs and FTS5 finds
+ *   by reading the phrase's whole doclist (for common words most of the
+ *   cost of ranking), is then kept for the next statement with the same key
+ *   on the connection, until the database changes (below).
+ *
+ * The code follows fts5Bm25Function (ext/fts5/fts5_aux.c) step by step, so
+ * that the scores are the same doubles. */
+
+#define BM25_COLS_MAX 16
+#define BM25_CACHE 64 /* keys kept per connection */
+
+/* The phrase counts of recent keys, one per connection (the function's user
+ * data). Any change to the database file, committed by this connection or
+ * another, moves SQLite's data version (SQLITE_FCNTL_DATA_VERSION), and a
+ * cache filled under another version is emptied before use; within a write
+ * transaction the cache is not used at all, as its changes are not
+ * committed yet. */
+struct bm25_counts {
+    char *key;
+    int n_phrases;
+    sqlite3_int64 hits[]; /* n_phrases */
+};
+
+struct bm25_cache {
+    sqlite3 *db;
+    unsigned int data_version;
+    size_t next; /* the slot to fill next, the oldest */
+    struct bm25_counts *slots[BM25_CACHE];
+};
+
+static void bm25_cache_clear(struct bm25_cache *c)
+{
+    for (size_t i = 0; i < BM25_CACHE; i++) {
+        if (c->slots[i] != NULL)
+            sqlite3_free(c->slots[i]->key);
+        sqlite3_free(c->slots[i]);
+        c->slots[i] = NULL;
+    }
+    c->next = 0;
+}
+
+static void bm25_cache_free(void *p)
+{
+    if (p == NULL)
+        return;
+    bm25_cache_clear(p);
+    sqlite3_free(p);
+}
+
+/* The counts kept for key (n_phrases of them), or NULL; *usable false when
+ * the cache may not be used now. */
+static const struct bm25_counts *bm25_cache_find(struct bm25_cache *c, const char *key,
+                                                 int n_phrases, bool *usable)
+{
+    unsigned int version = 0;
+
+    *usable = false;
+    if (c == NULL || key == NULL || sqlite3_txn_state(c->db, "main") == SQLITE_TXN_WRITE ||
+        sqlite3_file_control(c->db, "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK)
+        return NULL;
+    *usable = true;
+    if (version != c->data_version) {
+        bm25_cache_clear(c);
+        c->data_version = version;
+    }
+    for (size_t i = 0; i < BM25_CACHE; i++)
+        if (c->slots[i] != NULL && c->slots[i]->n_phrases == n_phrases &&
+            strcmp(c->slots[i]->key, key) == 0)
+            return c->slots[i];
+    return NULL;
+}
+
+/* Keeps a copy of key's counts in the oldest slot; out of memory, it does
+ * not. */
+static void bm25_cache_keep(struct bm25_cache *c, const char *key, int n_phrases,
+                            const sqlite3_int64 *hits)
+{
+    size_t n = strlen(key);
+    struct bm25_counts *e = sqlite3_malloc64(sizeof(*e) + (size_t)n_phrases * sizeof(e->hits[0]));
+    char *copy = sqlite3_malloc64(n + 1);
+
+    if (e == NULL || copy == NULL) {
+        sqlite3_free(e);
+        sqlite3_free(copy);
+        return;
+    }
+    memcpy(copy, key, n + 1);
+    e->key = copy;
+    e->n_phrases = n_phrases;
+    memcpy(e->hits, hits, (size_t)n_phrases * sizeof(e->hits[0]));
+    if (c->slots[c->next] != NULL)
+        sqlite3_free(c->slots[c->next]->key);
+    sqlite3_free(c->slots[c->next]);
+    c->slots[c->next] = e;
+    c->next = (c->next + 1) % BM25_CACHE;
+}
 
 struct bm25_data {
     int n_phrases, n_cols;
@@ -141,11 +247,15 @@ static void bm25_data_free(void *p)
     sqlite3_free(p);
 }
 
-static int bm25_data(const Fts5ExtensionApi *api, Fts5Context *fts, int n_cols,
-                     struct bm25_data **out)
+/* The statement's constants, computed for its first row and kept as the
+ * cursor's auxdata. */
+static int bm25_data(const Fts5ExtensionApi *api, Fts5Context *fts, int n_cols, int n_scored,
+                     const char *key, struct bm25_data **out)
 {
     struct bm25_data *d = api->xGetAuxdata(fts, 0);
-    sqlite3_int64 n_rows = 0, n_tokens = 0, n;
+    const struct bm25_counts *kept = NULL;
+    sqlite3_int64 n_rows = 0, n_tokens = 0, n, *hits = NULL;
+    bool usable = false;
     int rc = SQLITE_OK;
 
     if (d != NULL) {
@@ -153,10 +263,16 @@ static int bm25_data(const Fts5ExtensionApi *api, Fts5Context *fts, int n_cols,
         return SQLITE_OK;
     }
     int n_phrases = api->xPhraseCount(fts);
+    if (n_scored < n_phrases)
+        n_phrases = n_scored < 0 ? 0 : n_scored;
     size_t size = sizeof(*d) + 2 * (size_t)n_phrases * sizeof(double);
-    if ((d = sqlite3_malloc64(size)) == NULL)
+    if ((d = sqlite3_malloc64(size)) == NULL ||
+        (hits = sqlite3_malloc64((size_t)n_phrases * sizeof(*hits) + 1)) == NULL) {
+        sqlite3_free(d);
         return SQLITE_NOMEM;
+    }
     memset(d, 0, size);
+    kept = bm25_cache_find(api->xUserData(fts), key, n_phrases, &usable);
     d->n_phrases = n_phrases;
     d->n_cols = n_cols;
     d->idf = (double *)&d[1];
@@ -168,13 +284,19 @@ static int bm25_data(const Fts5ExtensionApi *api, Fts5Context *fts, int n_cols,
     if (rc == SQLITE_OK)
         d->avgdl = (double)n_tokens / (double)n_rows;
     for (int i = 0; rc == SQLITE_OK && i < n_phrases; i++) {
-        sqlite3_int64 hits = 0;
-        rc = api->xQueryPhrase(fts, i, &hits, bm25_count_hit);
+        hits[i] = 0;
+        if (kept != NULL)
+            hits[i] = kept->hits[i];
+        else
+            rc = api->xQueryPhrase(fts, i, &hits[i], bm25_count_hit);
         if (rc == SQLITE_OK) {
-            double idf = log((n_rows - hits + 0.5) / (hits + 0.5));
+            double idf = log((n_rows - hits[i] + 0.5) / (hits[i] + 0.5));
             d->idf[i] = idf <= 0.0 ? 1e-6 : idf;
         }
     }
+    if (rc == SQLITE_OK && kept == NULL && usable)
+        bm25_cache_keep(api->xUserData(fts), key, n_phrases, hits);
+    sqlite3_free(hits);
     if (rc == SQLITE_OK)
         rc = api->xSetAuxdata(fts, d, bm25_data_free);
     else
@@ -183,27 +305,66 @@ static int bm25_data(const Fts5ExtensionApi *api, Fts5Context *fts, int n_cols,
     return rc;
 }
 
+/* The first n_cols token counts of a docsize record into sizes; false when
+ * it does not hold that many (SQLite varints: 7 bits a byte, high bit set on
+ * all but the last, the ninth byte whole). */
+static bool bm25_sizes(sqlite3_value *record, int n_cols, sqlite3_int64 *sizes)
+{
+    const unsigned char *p =
+        sqlite3_value_type(record) == SQLITE_BLOB ? sqlite3_value_blob(record) : NULL;
+    int n = p ? sqlite3_value_bytes(record) : 0, at = 0;
+
+    for (int col = 0; col < n_cols; col++) {
+        sqlite3_uint64 v = 0;
+        int k = 0;
+        while (at < n && k < 8 && (p[at] & 0x80)) {
+            v = (v << 7) | (p[at++] & 0x7f);
+            k++;
+        }
+        if (at >= n)
+            return false;
+        v = k == 8 ? (v << 8) | p[at++] : (v << 7) | p[at++];
+        sizes[col] = (sqlite3_int64)v;
+    }
+    return true;
+}
+
 static void bm25_weighted(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
                           int n_vals, sqlite3_value **vals)
 {
     const double k1 = 1.2, b = 0.75;
     struct bm25_data *d = NULL;
-    double score = 0.0, length = 0.0;
-    int n_inst = 0, rc = bm25_data(api, fts, n_vals, &d);
+    double score = 0.0, length = 0.0, weights[BM25_COLS_MAX];
+    sqlite3_int64 sizes[BM25_COLS_MAX];
+    int n_cols = n_vals - 3, rc;
 
-    if (rc == SQLITE_OK) {
-        memset(d->freq, 0, sizeof(double) * (size_t)d->n_phrases);
-        rc = api->xInstCount(fts, &n_inst);
+    if (n_cols < 1 || n_cols > BM25_COLS_MAX) {
+        sqlite3_result_error(ctx, "yw_bm25: (table, sizes, n_phrases, key, w0 … w15)", -1);
+        return;
     }
-    for (int i = 0; rc == SQLITE_OK && i < n_inst; i++) {
-        int phrase, col, offset;
-        if ((rc = api->xInst(fts, i, &phrase, &col, &offset)) == SQLITE_OK && col < n_vals)
-            d->freq[phrase] += sqlite3_value_double(vals[col]);
+    for (int i = 0; i < n_cols; i++)
+        weights[i] = sqlite3_value_double(vals[3 + i]);
+    rc = bm25_data(api, fts, n_cols, sqlite3_value_int(vals[1]),
+                   (const char *)sqlite3_value_text(vals[2]), &d);
+    /* Each scored phrase's instances in the weighted columns. */
+    for (int i = 0; rc == SQLITE_OK && i < d->n_phrases; i++) {
+        Fts5PhraseIter it;
+        int col = -1, offset = 0;
+        d->freq[i] = 0.0;
+        for (rc = api->xPhraseFirst(fts, i, &it, &col, &offset); rc == SQLITE_OK && col >= 0;
+             api->xPhraseNext(fts, &it, &col, &offset))
+            if (col < n_cols)
+                d->freq[i] += weights[col];
     }
-    for (int i = 0; rc == SQLITE_OK && i < n_vals; i++) {
-        int n_tokens = 0;
-        if ((rc = api->xColumnSize(fts, i, &n_tokens)) == SQLITE_OK)
-            length += n_tokens;
+    if (rc == SQLITE_OK && bm25_sizes(vals[0], n_cols, sizes)) {
+        for (int i = 0; i < n_cols; i++)
+            length += (double)sizes[i];
+    } else {
+        for (int i = 0; rc == SQLITE_OK && i < n_cols; i++) {
+            int n_tokens = 0;
+            if ((rc = api->xColumnSize(fts, i, &n_tokens)) == SQLITE_OK)
+                length += n_tokens;
+        }
     }
     if (rc != SQLITE_OK) {
         sqlite3_result_error_code(ctx, rc);
@@ -247,12 +408,13 @@ static int sq_checkpoint(struct yw__conn *conn, struct yw_err *err)
     return rc == SQLITE_OK || rc == SQLITE_BUSY ? YW_OK : sq_error(conn->db, rc, err);
 }
 
-/* Registers yw_bm25 on db (FTS5 hands its API out through a pointer
- * binding). */
+/* Registers yw_bm25 on db with its cache, which FTS5 frees with db (FTS5
+ * hands its API out through a pointer binding). */
 static int register_bm25(sqlite3 *db)
 {
     fts5_api *api = NULL;
     sqlite3_stmt *st = NULL;
+    struct bm25_cache *cache = NULL;
     int rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
@@ -261,7 +423,14 @@ static int register_bm25(sqlite3 *db)
     sqlite3_finalize(st);
     if (api == NULL || api->iVersion < 2)
         return rc == SQLITE_OK ? SQLITE_ERROR : rc;
-    return api->xCreateFunction(api, "yw_bm25", NULL, bm25_weighted, NULL);
+    if ((cache = sqlite3_malloc64(sizeof(*cache))) == NULL)
+        return SQLITE_NOMEM;
+    memset(cache, 0, sizeof(*cache));
+    cache->db = db;
+    rc = api->xCreateFunction(api, "yw_bm25", cache, bm25_weighted, bm25_cache_free);
+    if (rc != SQLITE_OK) /* not taken */
+        bm25_cache_free(cache);
+    return rc;
 }
 
 static int sq_connect(const char *path, struct yw__conn **out, struct yw_err *err)
@@ -518,6 +687,13 @@ static int64_t sq_column_int64(struct yw_stmt *base, int col)
     return sqlite3_column_int64(sq(base)->stmt, col);
 }
 
+static double sq_column_double(struct yw_stmt *base, int col)
+{
+    if (sq_column_is_null(base, col))
+        return 0.0;
+    return sqlite3_column_double(sq(base)->stmt, col);
+}
+
 static struct yw_str sq_column_text(struct yw_stmt *base, int col)
 {
     struct sq_stmt *st = sq(base);
@@ -574,6 +750,7 @@ const struct yw__driver yw__store_sqlite = {
     .changes = sq_changes,
     .column_is_null = sq_column_is_null,
     .column_int64 = sq_column_int64,
+    .column_double = sq_column_double,
     .column_text = sq_column_text,
     .column_blob = sq_column_blob,
     .reset = sq_reset,

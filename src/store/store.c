@@ -543,6 +543,13 @@ int64_t yw_stmt_column_int64(struct yw_stmt *st, int col)
     return st->drv->column_int64(st, col);
 }
 
+double yw_stmt_column_double(struct yw_stmt *st, int col)
+{
+    if (st == NULL || st->txn == NULL || col < 0)
+        return 0.0;
+    return st->drv->column_double(st, col);
+}
+
 struct yw_str yw_stmt_column_text(struct yw_stmt *st, int col)
 {
     if (st == NULL || st->txn == NULL || col < 0)

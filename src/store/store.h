@@ -156,6 +156,9 @@ int yw_stmt_changes(struct yw_stmt *st);
  * with column_int64 (PostgreSQL's text form is t/f, SQLite's 1/0). */
 bool yw_stmt_column_is_null(struct yw_stmt *st, int col);
 int64_t yw_stmt_column_int64(struct yw_stmt *st, int col);
+/* A number as a double: NULL gives 0, as does PostgreSQL text that is not
+ * a number. */
+double yw_stmt_column_double(struct yw_stmt *st, int col);
 struct yw_str yw_stmt_column_text(struct yw_stmt *st, int col);
 struct yw_str yw_stmt_column_blob(struct yw_stmt *st, int col);
 

@@ -72,6 +72,27 @@ int yw_parse_int64(struct yw_str s, int64_t min, int64_t max, int64_t *out)
     return YW_OK;
 }
 
+int yw_parse_double(struct yw_str s, double *out)
+{
+    char tmp[64];
+
+    if (s.n == 0 || s.n >= sizeof(tmp))
+        return YW_EINVAL;
+    for (size_t i = 0; i < s.n; i++)
+        if (!((s.p[i] >= '0' && s.p[i] <= '9') || s.p[i] == '-' || s.p[i] == '+' || s.p[i] == '.' ||
+              s.p[i] == 'e' || s.p[i] == 'E'))
+            return YW_EINVAL;
+    memcpy(tmp, s.p, s.n);
+    tmp[s.n] = '\0';
+    errno = 0;
+    char *end = NULL;
+    double v = strtod(tmp, &end);
+    if (errno != 0 || end != tmp + s.n)
+        return YW_EINVAL;
+    *out = v;
+    return YW_OK;
+}
+
 bool yw_utf8_valid(const char *p, size_t n)
 {
     const unsigned char *s = (const unsigned char *)p;

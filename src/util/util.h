@@ -107,6 +107,9 @@ char *yw_buf_take(struct yw_buf *b);
  * decimal integer in [min, max]; no sign for unsigned-looking input other
  * than an optional leading '-', no spaces. */
 int yw_parse_int64(struct yw_str s, int64_t min, int64_t max, int64_t *out) YW_MUST_USE;
+/* A finite decimal number (digits, an optional leading '-', a '.', an
+ * exponent), as a database prints a float: PostgreSQL's float8 text. */
+int yw_parse_double(struct yw_str s, double *out) YW_MUST_USE;
 
 /* True when the bytes are well-formed UTF-8 (RFC 3629: no overlongs, no
  * surrogates, nothing above U+10FFFF). */

@@ -830,6 +830,191 @@ static void test_background_checkpoints(void **state)
     assert_true(sb.st_size < 8 * 1024 * 1024);
 }
 
+/* Doubles come back exact: SQLite's own, PostgreSQL's shortest round-trip text. */
+static void test_column_double(void **state)
+{
+    struct fixture *fx = *state;
+    struct yw_txn *txn = NULL;
+    struct yw_stmt *st = NULL;
+    struct yw_err err = {0};
+
+    assert_int_equal(yw_store_begin(fx->store, YW_TXN_READ, &txn, &err), 0);
+    assert_int_equal(yw_txn_prepare(txn,
+                                    "SELECT CAST(1 AS DOUBLE PRECISION) / 3, CAST(-2.5e-10 AS "
+                                    "DOUBLE PRECISION), 42, NULL",
+                                    &st, &err),
+                     0);
+    assert_int_equal(yw_stmt_step(st, &err), 1);
+    assert_true(yw_stmt_column_double(st, 0) == 1.0 / 3.0);
+    assert_true(yw_stmt_column_double(st, 1) == -2.5e-10);
+    assert_true(yw_stmt_column_double(st, 2) == 42.0);
+    assert_true(yw_stmt_column_double(st, 3) == 0.0);
+    assert_true(yw_stmt_column_double(st, 9) == 0.0);
+    yw_stmt_finalize(&st);
+    yw_store_rollback(&txn);
+}
+
+/* Each row's score by sql (rowid, score; ordered by rowid) into scores;
+ * n_phrases < 0: the query is the only parameter. */
+static size_t scores_of(struct yw_txn *txn, const char *sql, const char *query, int n_phrases,
+                        const char *key, double *scores, size_t max)
+{
+    struct yw_stmt *st = NULL;
+    struct yw_err err = {0};
+    size_t n = 0;
+    int rc;
+
+    if (yw_txn_prepare(txn, sql, &st, &err) < 0)
+        fail_msg("%s: %s", sql, err.message);
+    if (n_phrases >= 0) {
+        assert_int_equal(yw_stmt_bind_int64(st, 1, n_phrases), 0);
+        if (key != NULL)
+            assert_int_equal(yw_stmt_bind_text(st, 2, key, strlen(key)), 0);
+        assert_int_equal(yw_stmt_bind_text(st, 3, query, strlen(query)), 0);
+    } else {
+        assert_int_equal(yw_stmt_bind_text(st, 1, query, strlen(query)), 0);
+    }
+    while ((rc = yw_stmt_step(st, &err)) == 1) {
+        assert_true(n < max);
+        scores[n++] = yw_stmt_column_double(st, 1);
+    }
+    if (rc < 0)
+        fail_msg("%s: %s", query, err.message);
+    yw_stmt_finalize(&st);
+    return n;
+}
+
+/* Adds rows first … last to both tables: the same two columns, and tags in
+ * the third column of "three" that hold the searched words too. */
+static void bm25_rows(struct yw_store *store, int first, int last)
+{
+    static const char *const words[] = {"alpha", "beta", "gamma", "delta", "alphabet", "zeta"};
+    struct yw_txn *txn = NULL;
+    struct yw_stmt *st = NULL;
+    struct yw_err err = {0};
+
+    assert_int_equal(yw_store_begin(store, YW_TXN_WRITE, &txn, &err), 0);
+    for (int row = first; row <= last; row++) {
+        char a[64], b[4096] = "";
+        size_t at = 0;
+        (void)snprintf(a, sizeof(a), "%s %s", words[row % 6], words[(row + 1) % 6]);
+        /* Up to 400 tokens: lengths that take two bytes as varints; a
+         * quarter of the rows repeat the words in their body. */
+        for (int k = 0; k < (row * 37) % 400; k++)
+            at += (size_t)(row % 4 == 0 && k % 7 == 0
+                               ? snprintf(b + at, sizeof(b) - at, "%s ", words[(row + k) % 6])
+                               : snprintf(b + at, sizeof(b) - at, "w%d ", (row * k) % 97));
+        for (int t = 0; t < 2; t++) {
+            assert_int_equal(yw_txn_prepare(txn,
+                                            t ? "INSERT INTO three (rowid, a, b, c) VALUES "
+                                                "(?, ?, ?, 'tag alpha beta alpha')"
+                                              : "INSERT INTO two (rowid, a, b) VALUES (?, ?, ?)",
+                                            &st, &err),
+                             0);
+            assert_int_equal(yw_stmt_bind_int64(st, 1, row), 0);
+            assert_int_equal(yw_stmt_bind_text(st, 2, a, strlen(a)), 0);
+            assert_int_equal(yw_stmt_bind_text(st, 3, b, strlen(b)), 0);
+            assert_int_equal(yw_stmt_step(st, &err), 0);
+            yw_stmt_finalize(&st);
+        }
+    }
+    assert_int_equal(yw_store_commit(&txn, &err), 0);
+}
+
+/* Every query's scores by yw_bm25 (with and without the docsize record,
+ * with and without a key) against bm25's, in one transaction of mode. */
+static void bm25_compare(struct yw_store *store, enum yw_txn_mode mode)
+{
+    /* Texts as the catalog's search makes them (phrases and prefixes, all
+     * required), and how many phrases each has. */
+    static const struct {
+        const char *text;
+        int n_phrases;
+    } queries[] = {{"\"alpha\"", 1},
+                   {"\"alpha beta\"", 1},
+                   {"\"al\"*", 1},
+                   {"\"alpha\" AND \"gamma\"", 2},
+                   {"\"alpha beta\" AND \"ga\"* AND \"delta\"", 3}};
+    struct yw_txn *txn = NULL;
+    struct yw_err err = {0};
+    double want[128], got[128];
+
+    assert_int_equal(yw_store_begin(store, mode, &txn, &err), 0);
+    for (size_t i = 0; i < N(queries); i++) {
+        char three_q[256];
+        (void)snprintf(three_q, sizeof(three_q),
+                       "({a b} : (%s) AND c : \"tag\") NOT c : \"none\" NOT (c : \"none\" NOT a "
+                       ": \"alpha\")",
+                       queries[i].text);
+        size_t n = scores_of(txn,
+                             "SELECT rowid, bm25(two, 10.0, 1.0) FROM two WHERE two MATCH ? "
+                             "ORDER BY rowid",
+                             queries[i].text, -1, NULL, want, N(want));
+        assert_true(n > 0);
+        for (int variant = 0; variant < 4; variant++) {
+            size_t m = scores_of(
+                txn,
+                variant & 1 ? "SELECT s.rowid, yw_bm25(s.three, d.sz, ?, ?, 10.0, 1.0) "
+                              "FROM three s LEFT JOIN three_docsize d ON d.id = "
+                              "s.rowid WHERE s.three MATCH ? ORDER BY s.rowid"
+                            : "SELECT rowid, yw_bm25(three, NULL, ?, ?, 10.0, 1.0) "
+                              "FROM three WHERE three MATCH ? ORDER BY rowid",
+                three_q, queries[i].n_phrases, variant & 2 ? queries[i].text : NULL, got, N(got));
+            assert_int_equal(m, n);
+            for (size_t k = 0; k < n; k++)
+                if (got[k] != want[k])
+                    fail_msg("%s (variant %d), row %zu: yw_bm25 %.17g, bm25 %.17g", queries[i].text,
+                             variant, k, got[k], want[k]);
+        }
+    }
+    yw_store_rollback(&txn);
+}
+
+/* yw_bm25 over a table with a third, unweighted column, given the docsize
+ * record or not, scoring the leading phrases of a longer expression, gives
+ * the very doubles of FTS5's bm25 over a table of the two columns alone and
+ * the leading phrases alone; and so it does after the table changes, its
+ * phrase counts kept under a key or not. */
+static void test_bm25_is_fts5_bm25(void **state)
+{
+    struct fixture *fx = *state;
+    struct yw_txn *txn = NULL;
+    struct yw_err err = {0};
+
+    if (yw_testdb_is_postgres())
+        skip();
+    assert_int_equal(yw_store_begin(fx->store, YW_TXN_WRITE, &txn, &err), 0);
+    assert_int_equal(yw_txn_exec(txn,
+                                 "CREATE VIRTUAL TABLE two USING fts5 (a, b); "
+                                 "CREATE VIRTUAL TABLE three USING fts5 (a, b, c)",
+                                 &err),
+                     0);
+    assert_int_equal(yw_store_commit(&txn, &err), 0);
+    bm25_rows(fx->store, 1, 40);
+    for (int i = 0; i < 3; i++) /* filled, then read from the cache */
+        bm25_compare(fx->store, YW_TXN_READ);
+    bm25_rows(fx->store, 41, 60); /* new counts for every phrase */
+    for (int i = 0; i < 3; i++)
+        bm25_compare(fx->store, YW_TXN_READ);
+    bm25_compare(fx->store, YW_TXN_WRITE);
+    /* A change that keeps the row count: the same rows, other words. */
+    assert_int_equal(yw_store_begin(fx->store, YW_TXN_WRITE, &txn, &err), 0);
+    assert_int_equal(yw_txn_exec(txn,
+                                 "UPDATE two SET a = 'alpha alpha' WHERE rowid <= 20; "
+                                 "UPDATE three SET a = 'alpha alpha' WHERE rowid <= 20",
+                                 &err),
+                     0);
+    assert_int_equal(yw_store_commit(&txn, &err), 0);
+    bm25_compare(fx->store, YW_TXN_READ);
+    /* Another connection's commit: while this one (the pool's next) is held,
+     * the rows are written on another; then this one is the next again. */
+    bm25_compare(fx->store, YW_TXN_READ);
+    assert_int_equal(yw_store_begin(fx->store, YW_TXN_READ, &txn, &err), 0);
+    bm25_rows(fx->store, 61, 90);
+    yw_store_rollback(&txn);
+    bm25_compare(fx->store, YW_TXN_READ);
+}
+
 static void test_changes_and_reset(void **state)
 {
     struct fixture *fx = *state;
@@ -1037,6 +1222,8 @@ int main(void)
         T(test_derived_writes),
         T(test_background_checkpoints),
         T(test_changes_and_reset),
+        T(test_column_double),
+        T(test_bm25_is_fts5_bm25),
         T(test_statement_outliving_its_transaction),
         T(test_concurrent_writers),
         T(test_pool_exhausted),

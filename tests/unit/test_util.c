@@ -110,6 +110,41 @@ static void test_parse_int64(void **state)
     assert_int_equal(v, 123);
 }
 
+static void test_parse_double(void **state)
+{
+    static const struct {
+        const char *in;
+        int rc;
+        double value;
+    } cases[] = {
+        {"0", YW_OK, 0.0},
+        {"-2.5", YW_OK, -2.5},
+        {"0.3333333333333333", YW_OK, 0.3333333333333333},
+        {"1e-06", YW_OK, 1e-6},
+        {"-1.7976931348623157e+308", YW_OK, -1.7976931348623157e308},
+        {"1e999", YW_EINVAL, 0},
+        {"", YW_EINVAL, 0},
+        {"-", YW_EINVAL, 0},
+        {"1e", YW_EINVAL, 0},
+        {" 1", YW_EINVAL, 0},
+        {"NaN", YW_EINVAL, 0},
+        {"Infinity", YW_EINVAL, 0},
+        {"0x10", YW_EINVAL, 0},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        double v = -1.0;
+        int rc = yw_parse_double(yw_str_c(cases[i].in), &v);
+        assert_int_equal(rc, cases[i].rc);
+        if (rc == YW_OK)
+            assert_true(v == cases[i].value);
+    }
+    double v;
+    /* Not NUL-terminated input stops at the slice's end. */
+    assert_int_equal(yw_parse_double((struct yw_str){"2.5e3x", 5}, &v), YW_OK);
+    assert_true(v == 2.5e3);
+}
+
 static void test_utf8(void **state)
 {
     static const struct {
@@ -219,11 +254,12 @@ static void test_assets_embedded(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_err_set),      cmocka_unit_test(test_buf_limits),
-        cmocka_unit_test(test_copy_and_fmt), cmocka_unit_test(test_parse_int64),
-        cmocka_unit_test(test_utf8),         cmocka_unit_test(test_hex_base64),
-        cmocka_unit_test(test_json_escape),  cmocka_unit_test(test_files),
-        cmocka_unit_test(test_time),         cmocka_unit_test(test_assets_embedded),
+        cmocka_unit_test(test_err_set),         cmocka_unit_test(test_buf_limits),
+        cmocka_unit_test(test_copy_and_fmt),    cmocka_unit_test(test_parse_int64),
+        cmocka_unit_test(test_parse_double),    cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_hex_base64),      cmocka_unit_test(test_json_escape),
+        cmocka_unit_test(test_files),           cmocka_unit_test(test_time),
+        cmocka_unit_test(test_assets_embedded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
