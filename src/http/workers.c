@@ -5,6 +5,17 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+/* Workers start new work; the I/O threads, the ledger's committer and the
+ * store's background threads finish work already in flight. When the CPU is
+ * short, finishing comes first: workers run at a nice value 5 above the rest
+ * of the process (Linux gives each thread its own; raising it needs no
+ * privilege). On the delivery benchmark the committer was otherwise often
+ * preempted while holding the write lock: +15 % deliveries per second, 13 %
+ * less CPU per delivery. */
+#define WORKER_NICE 5
 
 struct yw__workers {
     pthread_mutex_t mu;
@@ -20,6 +31,7 @@ struct yw__workers {
 static void *worker_main(void *arg)
 {
     struct yw__workers *w = arg;
+    (void)setpriority(PRIO_PROCESS, (id_t)gettid(), getpriority(PRIO_PROCESS, 0) + WORKER_NICE);
     for (;;) {
         pthread_mutex_lock(&w->mu);
         while (w->head == NULL && !w->stopping)

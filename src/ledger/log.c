@@ -20,7 +20,7 @@
  * a signature and an fsync whatever its size, so gathering for a moment lets
  * one of each serve many deliveries. An idle log, or one appender appending
  * one entry after another, writes at once. */
-#define LINGER_NS (2 * 1000 * 1000)
+#define LINGER_NS (4 * 1000 * 1000)
 #define LINGER_LOAD_NS (5 * 1000 * 1000)
 /* The ledger's PostgreSQL advisory lock: an arbitrary constant ("ywang"). */
 #define PG_LEDGER_LOCK_SQL "SELECT pg_advisory_xact_lock(521241358951)"
