@@ -62,21 +62,32 @@ static int set_int(int *dst, struct yw_str v, int64_t min, int64_t max)
     return rc;
 }
 
+/* out = prefix + v, v taken relative to the node's directory unless absolute. */
+static int set_node_path(const struct yw_config *cfg, const char *prefix, struct yw_str v,
+                         char *out, size_t out_size)
+{
+    char path[PATH_MAX];
+    int rc = set_text(path, sizeof(path), v);
+    if (rc < 0)
+        return rc;
+    if (path[0] == '/')
+        return yw_fmt(out, out_size, "%s%s", prefix, path);
+    return yw_fmt(out, out_size, "%s%s/%s", prefix, cfg->dir, path);
+}
+
 static int set_one(struct yw_config *cfg, struct yw_str key, struct yw_str v)
 {
-    if (yw_str_eq_c(key, "db"))
+    if (yw_str_eq_c(key, "db")) {
+        struct yw_str sqlite = yw_str_c("sqlite:");
+        if (v.n > sqlite.n && memcmp(v.p, sqlite.p, sqlite.n) == 0)
+            return set_node_path(cfg, "sqlite:", (struct yw_str){v.p + sqlite.n, v.n - sqlite.n},
+                                 cfg->db, sizeof(cfg->db));
         return set_text(cfg->db, sizeof(cfg->db), v);
+    }
     if (yw_str_eq_c(key, "listen"))
         return set_text(cfg->listen, sizeof(cfg->listen), v);
-    if (yw_str_eq_c(key, "key_file")) {
-        char rel[PATH_MAX];
-        int rc = set_text(rel, sizeof(rel), v);
-        if (rc < 0)
-            return rc;
-        if (rel[0] == '/')
-            return yw_copy(cfg->key_file, sizeof(cfg->key_file), rel);
-        return yw_fmt(cfg->key_file, sizeof(cfg->key_file), "%s/%s", cfg->dir, rel);
-    }
+    if (yw_str_eq_c(key, "key_file"))
+        return set_node_path(cfg, "", v, cfg->key_file, sizeof(cfg->key_file));
     if (yw_str_eq_c(key, "pool_size"))
         return set_int(&cfg->pool_size, v, 1, 256);
     if (yw_str_eq_c(key, "body_limit"))
@@ -101,15 +112,8 @@ static int set_one(struct yw_config *cfg, struct yw_str key, struct yw_str v)
         return set_int(&cfg->login_failures, v, 1, 100);
     if (yw_str_eq_c(key, "lockout"))
         return set_int(&cfg->lockout_s, v, 1, 24 * 3600);
-    if (yw_str_eq_c(key, "calendar_dir")) {
-        char rel[PATH_MAX];
-        int rc = set_text(rel, sizeof(rel), v);
-        if (rc < 0)
-            return rc;
-        if (rel[0] == '/')
-            return yw_copy(cfg->calendar_dir, sizeof(cfg->calendar_dir), rel);
-        return yw_fmt(cfg->calendar_dir, sizeof(cfg->calendar_dir), "%s/%s", cfg->dir, rel);
-    }
+    if (yw_str_eq_c(key, "calendar_dir"))
+        return set_node_path(cfg, "", v, cfg->calendar_dir, sizeof(cfg->calendar_dir));
     if (yw_str_eq_c(key, "answer_days"))
         return set_int(&cfg->answer_days, v, 1, 365);
     if (yw_str_eq_c(key, "rectify_days"))

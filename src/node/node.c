@@ -307,7 +307,9 @@ int yw_node_init(const struct yw_node_init *opts, struct yw_err *err)
     wrote_identity = true;
     if ((rc = record_init(store, key, origin, name, opts->profile, err)) < 0)
         goto out;
-    if ((rc = write_config(opts, db, conf_path, err)) < 0)
+    /* The default database is named relative to the node's directory, so a
+     * copied or moved node serves its own copy, never the original's. */
+    if ((rc = write_config(opts, opts->db ? db : "sqlite:yiwang.db", conf_path, err)) < 0)
         goto out;
     rc = YW_OK;
 out:

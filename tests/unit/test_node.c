@@ -102,6 +102,20 @@ static void test_config_defaults_and_values(void **state)
     assert_int_equal(cfg.max_connections, 1024); /* default */
     assert_non_null(strstr(cfg.db, "sqlite:"));
 
+    /* A SQLite path, like the key file's, is the node directory's unless absolute. */
+    char want[512];
+    unlink(path);
+    write_file(path, "db = sqlite:data/node.db\nkey_file = k.pem\n");
+    assert_int_equal(yw_config_load(f->dir, &cfg, &err), YW_OK);
+    assert_int_equal(yw_fmt(want, sizeof(want), "sqlite:%s/data/node.db", f->dir), YW_OK);
+    assert_string_equal(cfg.db, want);
+    assert_int_equal(yw_fmt(want, sizeof(want), "%s/k.pem", f->dir), YW_OK);
+    assert_string_equal(cfg.key_file, want);
+    unlink(path);
+    write_file(path, "db = sqlite:/srv/yiwang.db\n");
+    assert_int_equal(yw_config_load(f->dir, &cfg, &err), YW_OK);
+    assert_string_equal(cfg.db, "sqlite:/srv/yiwang.db");
+
     setenv("YIWANG_LISTEN", "127.0.0.1:7000", 1);
     setenv("YIWANG_DB", "postgres://example/db", 1);
     assert_int_equal(yw_config_load(f->dir, &cfg, &err), YW_OK);
