@@ -1116,26 +1116,29 @@ out:
 
 /* ---- lists ------------------------------------------------------------------ */
 
+/* A listed case, for yw__list_rows; NULL when its document is unreadable. */
+static json_t *case_row(struct yw_stmt *st)
+{
+    struct kase c = {.doc = NULL};
+    read_case(st, &c);
+    json_t *summary = c.doc ? case_summary(&c) : NULL;
+    json_decref(c.doc);
+    return summary;
+}
+
 int yw_services_case_list(const struct yw_services *s, const struct yw_principal *who,
                           const struct yw_services_case_query *in, json_t **out, struct yw_err *err)
 {
-    struct yw_txn *txn = NULL;
-    struct yw_stmt *st = NULL;
     struct yw_buf sql;
     const char *params[8];
     int n = 0, rc;
-    int64_t limit = in->limit ? in->limit : 50, day = yw__today();
-    json_t *list = json_array();
+    int64_t limit = in->limit, day = yw__today();
     char uscc[19] = "", org[65] = "";
 
     *out = NULL;
     yw_buf_init(&sql, 16 * 1024);
-    if (limit < 1 || limit > 200 || in->offset < 0 || in->offset > 100000) {
-        rc = yw_err_set(err, YW_EINVAL, "limit",
-                        "limit 1-200，offset 0-100000 / limit 1-200, "
-                        "offset 0-100000");
+    if ((rc = yw__check_page(&limit, in->offset, err)) < 0)
         goto out;
-    }
     rc = yw_buf_printf(&sql, "SELECT %s FROM yw_service_cases WHERE 1 = 1", case_columns);
     if (who != NULL && (who->roles & YW_ROLE_CITIZEN)) {
         params[n++] = who->login;
@@ -1186,33 +1189,9 @@ int yw_services_case_list(const struct yw_services *s, const struct yw_principal
     if (rc < 0)
         goto out;
     if ((rc = yw_buf_append_c(&sql, " ORDER BY CASE WHEN due_day IS NULL THEN 1 ELSE 0 END, "
-                                    "due_day, created_at DESC, id LIMIT ? OFFSET ?")) < 0 ||
-        (rc = yw_store_begin(s->catalog.store, YW_TXN_READ, &txn, err)) < 0 ||
-        (rc = yw_txn_prepare(txn, sql.data, &st, err)) < 0)
-        goto out;
-    for (int i = 0; i < n; i++)
-        yw_stmt_bind_text(st, i + 1, params[i], strlen(params[i]));
-    yw_stmt_bind_int64(st, n + 1, limit);
-    yw_stmt_bind_int64(st, n + 2, in->offset);
-    while ((rc = yw_stmt_step(st, err)) == 1) {
-        struct kase c = {.doc = NULL};
-        read_case(st, &c);
-        json_t *summary = c.doc ? case_summary(&c) : NULL;
-        json_decref(c.doc);
-        if (summary == NULL) {
-            rc = yw_err_set(err, YW_EINTERNAL, NULL, "stored case unreadable");
-            goto out;
-        }
-        json_array_append_new(list, summary);
-    }
-    if (rc < 0)
-        goto out;
-    *out = json_pack("{s:O}", "cases", list);
-    rc = *out ? YW_OK : yw_err_set(err, YW_ENOMEM, NULL, "out of memory");
+                                    "due_day, created_at DESC, id LIMIT ? OFFSET ?")) == YW_OK)
+        rc = yw__list_rows(s, sql.data, params, n, limit, in->offset, case_row, "cases", out, err);
 out:
-    yw_stmt_finalize(&st);
-    yw_store_rollback(&txn);
     yw_buf_free(&sql);
-    json_decref(list);
     return rc;
 }

@@ -23,6 +23,14 @@ int64_t yw__today(void);
  * its documents; reals allowed, unlike the ledger's canonical form).
  * YW_ETOOBIG past out's limit, YW_ENOMEM. */
 int yw__json_store(const json_t *v, struct yw_buf *out) YW_MUST_USE;
+/* A list's paging: limit 0 means 50; 1-200 and offset 0-100000, or YW_EINVAL. */
+int yw__check_page(int64_t *limit, int64_t offset, struct yw_err *err) YW_MUST_USE;
+/* Runs sql in a read transaction, its placeholders bound to params[0..n)
+ * (NULL binds NULL), then limit and offset, and sets *out to {key: [row(st)
+ * for each row]}; a row that comes back NULL fails with YW_EINTERNAL. */
+int yw__list_rows(const struct yw_services *s, const char *sql, const char *const *params, int n,
+                  int64_t limit, int64_t offset, json_t *(*row)(struct yw_stmt *st),
+                  const char *key, json_t **out, struct yw_err *err) YW_MUST_USE;
 
 /* The item code's canonical form "XK-00012-001" from "XK-00012-001" or
  * "XK00012001" into out; YW_EINVAL naming field otherwise. */

@@ -675,33 +675,20 @@ static int visible_only(const struct caller *me, const char *alias, struct yw_bu
     return yw_buf_append_c(sql, " AND 1 = 0");
 }
 
-static int check_paging(int64_t *limit, int64_t offset, struct yw_err *err)
-{
-    if (*limit == 0)
-        *limit = 50;
-    if (*limit < 1 || *limit > 200 || offset < 0 || offset > 100000)
-        return yw_err_set(err, YW_EINVAL, "limit",
-                          "limit 1-200，offset 0-100000 / limit 1-200, offset 0-100000");
-    return YW_OK;
-}
-
 int yw_services_review_list(const struct yw_services *s, const struct yw_principal *who,
                             const struct yw_services_review_query *in, json_t **out,
                             struct yw_err *err)
 {
-    struct yw_txn *txn = NULL;
-    struct yw_stmt *st = NULL;
     struct yw_buf sql;
     struct caller me;
     const char *params[8];
     char case_id[YW__CASE_ID_SIZE] = "", org[65] = "";
     int n = 0, rc;
     int64_t limit = in->limit;
-    json_t *list = json_array();
 
     *out = NULL;
     yw_buf_init(&sql, 8192);
-    if ((rc = check_paging(&limit, in->offset, err)) < 0 ||
+    if ((rc = yw__check_page(&limit, in->offset, err)) < 0 ||
         (rc = caller_of(s, who, "", &me, err)) < 0 ||
         (rc = yw_buf_printf(&sql, "SELECT %s%s WHERE 1 = 1", review_columns, review_from)) < 0 ||
         (rc = visible_only(&me, "r", &sql, params, &n)) < 0)
@@ -720,32 +707,12 @@ int yw_services_review_list(const struct yw_services *s, const struct yw_princip
         rc = yw_buf_append_c(&sql, " AND r.bad = 1");
     else if (rc == YW_OK && in->level.n)
         rc = yw_err_set(err, YW_EINVAL, "level", "level 只能为 bad / level is bad or absent");
-    if (rc < 0 ||
-        (rc = yw_buf_append_c(&sql, " ORDER BY r.created_at DESC, r.id LIMIT ? OFFSET ?")) < 0 ||
-        (rc = yw_store_begin(s->catalog.store, YW_TXN_READ, &txn, err)) < 0 ||
-        (rc = yw_txn_prepare(txn, sql.data, &st, err)) < 0)
-        goto out;
-    for (int i = 0; i < n; i++)
-        bind_c(st, i + 1, params[i]);
-    yw_stmt_bind_int64(st, n + 1, limit);
-    yw_stmt_bind_int64(st, n + 2, in->offset);
-    while ((rc = yw_stmt_step(st, err)) == 1) {
-        json_t *r = review_json(st);
-        if (r == NULL) {
-            rc = yw_err_set(err, YW_EINTERNAL, NULL, "stored review unreadable");
-            goto out;
-        }
-        json_array_append_new(list, r);
-    }
-    if (rc < 0)
-        goto out;
-    *out = json_pack("{s:O}", "reviews", list);
-    rc = *out ? YW_OK : yw_err_set(err, YW_ENOMEM, NULL, "out of memory");
+    if (rc == YW_OK &&
+        (rc = yw_buf_append_c(&sql, " ORDER BY r.created_at DESC, r.id LIMIT ? OFFSET ?")) == YW_OK)
+        rc = yw__list_rows(s, sql.data, params, n, limit, in->offset, review_json, "reviews", out,
+                           err);
 out:
-    yw_stmt_finalize(&st);
-    yw_store_rollback(&txn);
     yw_buf_free(&sql);
-    json_decref(list);
     return rc;
 }
 
@@ -1124,23 +1091,28 @@ out:
     return rc;
 }
 
+/* A listed rectification, for yw__list_rows. */
+static json_t *rect_row(struct yw_stmt *st)
+{
+    struct rect x;
+    read_rect(st, &x);
+    return rect_summary(&x);
+}
+
 int yw_services_rectification_list(const struct yw_services *s, const struct yw_principal *who,
                                    const struct yw_services_rectification_query *in, json_t **out,
                                    struct yw_err *err)
 {
-    struct yw_txn *txn = NULL;
-    struct yw_stmt *st = NULL;
     struct yw_buf sql;
     struct caller me;
     const char *params[8];
     char org[65] = "", state[24] = "";
     int n = 0, rc;
     int64_t limit = in->limit, day = yw__today();
-    json_t *list = json_array();
 
     *out = NULL;
     yw_buf_init(&sql, 8192);
-    if ((rc = check_paging(&limit, in->offset, err)) < 0 ||
+    if ((rc = yw__check_page(&limit, in->offset, err)) < 0 ||
         (rc = caller_of(s, who, "", &me, err)) < 0 ||
         (rc = yw_buf_printf(&sql, "SELECT %s FROM yw_service_rectifications x WHERE 1 = 1",
                             rect_columns)) < 0)
@@ -1168,35 +1140,13 @@ int yw_services_rectification_list(const struct yw_services *s, const struct yw_
                            (long long)day);
     else if (rc == YW_OK && in->due.n)
         rc = yw_err_set(err, YW_EINVAL, "due", "due 只能为 overdue / due is overdue or absent");
-    if (rc < 0 ||
-        (rc = yw_buf_append_c(&sql, " ORDER BY x.due_day, x.created_at, x.id LIMIT ? OFFSET ?")) <
-            0 ||
-        (rc = yw_store_begin(s->catalog.store, YW_TXN_READ, &txn, err)) < 0 ||
-        (rc = yw_txn_prepare(txn, sql.data, &st, err)) < 0)
-        goto out;
-    for (int i = 0; i < n; i++)
-        bind_c(st, i + 1, params[i]);
-    yw_stmt_bind_int64(st, n + 1, limit);
-    yw_stmt_bind_int64(st, n + 2, in->offset);
-    while ((rc = yw_stmt_step(st, err)) == 1) {
-        struct rect x;
-        read_rect(st, &x);
-        json_t *r = rect_summary(&x);
-        if (r == NULL) {
-            rc = yw_err_set(err, YW_ENOMEM, NULL, "out of memory");
-            goto out;
-        }
-        json_array_append_new(list, r);
-    }
-    if (rc < 0)
-        goto out;
-    *out = json_pack("{s:O}", "rectifications", list);
-    rc = *out ? YW_OK : yw_err_set(err, YW_ENOMEM, NULL, "out of memory");
+    if (rc == YW_OK &&
+        (rc = yw_buf_append_c(&sql, " ORDER BY x.due_day, x.created_at, x.id LIMIT ? OFFSET ?")) ==
+            YW_OK)
+        rc = yw__list_rows(s, sql.data, params, n, limit, in->offset, rect_row, "rectifications",
+                           out, err);
 out:
-    yw_stmt_finalize(&st);
-    yw_store_rollback(&txn);
     yw_buf_free(&sql);
-    json_decref(list);
     return rc;
 }
 
