@@ -31,25 +31,10 @@ done
 work=$(mktemp -d /tmp/yw-bench.XXXXXX)
 . "$here/lib.sh"
 pid=
-cleanup() {
-  if [ -n "$pid" ]; then
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  fi
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-  sleep 0.3
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 
 # ---- the demo node, the item, the kiosk ---------------------------------------------
-node=$work/node
-port=$(free_port)
-base="http://127.0.0.1:$port"
-"$bin" demo --dir "$node" --listen "127.0.0.1:$port" >"$work/demo.out" 2>&1 || {
-  tail -20 "$work/demo.out" >&2
-  exit 1
-}
+demo_node
 cat >"$work/item.json" <<JSON
 {"code": "$item", "name": "个体工商户经营者信息核验（压测事项）", "org": "ql.qc.xzsp",
  "legal_basis": "《促进个体工商户发展条例》第八条", "objects": ["citizen"],
@@ -80,10 +65,7 @@ step = max(1, len(keys) // 1000)
 open(sys.argv[2], "w").writelines(k + "\n" for k in keys[::step][:1000])
 PY
 
-"$bin" serve --dir "$node" --listen "127.0.0.1:$port" 2>"$work/serve.log" &
-pid=$!
-for _ in $(seq 100); do curl -fs "$base/v1/health" >/dev/null && break; sleep 0.1; done
-curl -fs "$base/v1/health" >/dev/null || { echo "bench: yiwang serve did not start" >&2; cat "$work/serve.log" >&2; exit 1; }
+serve_node "$node"
 
 # The baseline system's grant: the household resource, no quota (无条件共享, at once).
 echo '["gmsfhm", "xm", "xb", "csrq", "hjdz"]' >"$work/fields.json"

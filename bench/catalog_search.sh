@@ -70,17 +70,7 @@ work=$(mktemp -d /tmp/yw-bench.XXXXXX)
 . "$(dirname "$0")/lib.sh"
 pid=
 pg_db=
-cleanup() {
-  if [ -n "$pid" ]; then
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  fi
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-  [ -n "$pg_db" ] && psql -X -q "$YW_TEST_PG_URL" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true
-  sleep 0.3
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 
 # /usr/bin/time -v's "Elapsed (wall clock) time (h:mm:ss or m:ss): 1:02.03" -> seconds
 wall_s() { awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0
@@ -162,17 +152,6 @@ wrk_run() { # conns url label -> $work/wrk.<label>; fails on any non-2xx answer
   fi
 }
 
-serve() { # dir -> $pid, $base
-  local port
-  port=$(free_port)
-  "$bin" serve --dir "$1" --listen "127.0.0.1:$port" 2>"$work/serve.log" &
-  pid=$!
-  base="http://127.0.0.1:$port"
-  for _ in $(seq 100); do curl -fs "$base/v1/health" >/dev/null && return 0; sleep 0.1; done
-  echo "bench: yiwang serve did not start" >&2
-  cat "$work/serve.log" >&2
-  exit 1
-}
 stop() {
   kill "$pid"
   wait "$pid" || true
@@ -252,16 +231,14 @@ key=$("$bin" key create --dir "$node" --name "目录检索压测 $$" --org ql.ga
 auth="Authorization: Bearer $key"
 
 # ---- 2, 3. search (SQLite) and nginx -----------------------------------------------
-serve "$node"
+serve_node "$node"
 search_bench sqlite
 # A typical answer: the first page whose size is the median of the first pages.
 first_pages=$(grep -v 'offset=' "$work/queries.sqlite" | sort -n -k5)
 typical=$(echo "$first_pages" | awk '{ p[NR] = $6 } END { print p[int((NR + 1) / 2)] }')
 mkdir -p "$work/www"
 curl -fs -H "$auth" "$base$typical" >"$work/www/search.json"
-# VmHWM counts the pages of the database file that SQLite maps (mmap_size) and
-# the search has touched: shared page cache, not the process's own memory,
-# which RssAnon (at the end of the run) is.
+# Peak resident memory, and the process's own (RssAnon, at the end of the run).
 serve_hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
 serve_anon=$(awk '/RssAnon/ { print $2 }' "/proc/$pid/status")
 stop
@@ -297,7 +274,7 @@ awk -v p="$p99" -v t="$target_ms" -v n="$count" 'BEGIN {
   printf "p99 %.2f ms < %d ms at %d resources: %s\n", p, t, n, p < t ? "yes" : "NO" }'
 line sqlite.c1 "yiwang, one connection (-c1)"
 line nginx.c1 "nginx, one connection (-c1)"
-printf 'yiwang serve peak RSS (VmHWM)          %9d MB   (mapped database pages included; own memory, RssAnon: %d MB)\n' \
+printf 'yiwang serve peak RSS (VmHWM)          %9d MB   (own memory, RssAnon: %d MB)\n' \
   $((serve_hwm / 1024)) $((serve_anon / 1024))
 report_queries sqlite "$p99"
 
@@ -316,7 +293,7 @@ if [ "$postgres" = yes ]; then
   psql -X -q "$YW_TEST_PG_URL" -c "DROP DATABASE ${pg_db}_raw" >/dev/null
   key=$("$bin" key create --dir "$work/pgnode" --name "目录检索压测 $$" --org ql.gat --role data_steward | sed -n 2p)
   auth="Authorization: Bearer $key"
-  serve "$work/pgnode"
+  serve_node "$work/pgnode"
   search_bench pg
   stop
   echo

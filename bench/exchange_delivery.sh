@@ -17,10 +17,8 @@
 #     at the end (the node's /metrics), against wrk's count. Every wrk answer must
 #     be 200.
 #  3. Memory: the anonymous resident memory (RssAnon: heap, stacks — where a leak
-#     grows; the SQLite file mapped by mmap_size is file-backed page cache, so VmRSS
-#     swings with what the kernel keeps mapped) of `yiwang serve` every 5 s during a
-#     separate 60 s run, VmRSS beside it, the
-#     growth from 10 s to 60 s (target: stable, under 5 %).
+#     grows) of `yiwang serve` every 5 s during a separate 60 s run, VmRSS beside
+#     it, the growth from 10 s to 60 s (target: stable, under 5 %).
 #   bench/exchange_delivery.sh [path/to/yiwang]
 # The grant: the demo's (100 000 uses, 10 000 a day) is too small, so a data
 # steward of ql.mzt (a new account) applies through the API for the same resource
@@ -48,27 +46,11 @@ work=$(mktemp -d /tmp/yw-bench.XXXXXX)
 . "$(dirname "$0")/lib.sh"
 pid=
 wrk_pid=
-cleanup() {
-  [ -n "$wrk_pid" ] && kill "$wrk_pid" 2>/dev/null || true
-  if [ -n "$pid" ]; then
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  fi
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-  sleep 0.3
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 
 
 # ---- the demo node, a steward of ql.mzt, a system key ------------------------------
-node=$work/node
-port=$(free_port)
-base="http://127.0.0.1:$port"
-"$bin" demo --dir "$node" --listen "127.0.0.1:$port" >"$work/demo.out" 2>&1 || {
-  tail -20 "$work/demo.out" >&2
-  exit 1
-}
+demo_node
 password=$("$bin" account add --dir "$node" --kind staff --login bench.mzt --name 交付压测 \
   --org ql.mzt --role data_steward | sed -n 's/.*(shown once): //p')
 key=$("$bin" key create --dir "$node" --name 交付压测系统 --org ql.mzt --role data_steward \
@@ -96,10 +78,7 @@ n_keys=$(wc -l <"$work/keys")
 
 [ -z "${IO_THREADS:-}" ] || echo "io_threads = $IO_THREADS" >>"$node/yiwang.conf"
 [ -z "${WORKERS:-}" ] || echo "workers = $WORKERS" >>"$node/yiwang.conf"
-"$bin" serve --dir "$node" --listen "127.0.0.1:$port" 2>"$work/serve.log" &
-pid=$!
-for _ in $(seq 100); do curl -fs "$base/v1/health" >/dev/null && break; sleep 0.1; done
-curl -fs "$base/v1/health" >/dev/null || { echo "bench: yiwang serve did not start" >&2; cat "$work/serve.log" >&2; exit 1; }
+serve_node "$node"
 
 # The steward signs in and applies for the new system: no quota, two years.
 grant=$(grant_without_quota "$base" bench.mzt "$password" "$key_id" "$work/fields.json")

@@ -30,14 +30,7 @@ done
 work=$(mktemp -d /tmp/yw-bench.XXXXXX)
 . "$(dirname "$0")/lib.sh"
 pid=
-cleanup() {
-  if [ -n "$pid" ]; then
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 
 
 gcc -O2 -std=c17 -Wall -Wextra -Werror -o "$work/hash_entries" "$here/hash_entries.c" -lsqlite3 -lcrypto

@@ -4,6 +4,45 @@
 # A free TCP port on 127.0.0.1.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+# bench_cleanup: the EXIT trap of the scripts that run a node (`trap bench_cleanup
+# EXIT`). Stops wrk ($wrk_pid), yiwang ($pid) and nginx ($work/nginx.pid), drops the
+# PostgreSQL database $pg_db, and removes $work, or keeps it when KEEP is set.
+bench_cleanup() {
+  [ -n "${wrk_pid:-}" ] && kill "$wrk_pid" 2>/dev/null || true
+  if [ -n "${pid:-}" ]; then
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  [ -n "${pg_db:-}" ] && psql -X -q "$YW_TEST_PG_URL" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true
+  sleep 0.3
+  if [ -n "${KEEP:-}" ]; then echo "bench: kept $work" >&2; else rm -rf "$work"; fi
+}
+
+# serve_node DIR: `$bin serve` on the node in DIR at a free port; sets $pid and
+# $base; exits, showing the node's log, when it does not answer within 10 s.
+serve_node() {
+  local port
+  port=$(free_port)
+  "$bin" serve --dir "$1" --listen "127.0.0.1:$port" 2>"$work/serve.log" &
+  pid=$!
+  base="http://127.0.0.1:$port"
+  for _ in $(seq 100); do curl -fs "$base/v1/health" >/dev/null && return 0; sleep 0.1; done
+  echo "bench: yiwang serve did not start" >&2
+  cat "$work/serve.log" >&2
+  exit 1
+}
+
+# demo_node: the demo node (`$bin demo`) in $work/node; sets $node. Exits, showing
+# the end of its output, when it fails.
+demo_node() {
+  node=$work/node
+  "$bin" demo --dir "$node" --listen "127.0.0.1:$(free_port)" >"$work/demo.out" 2>&1 || {
+    tail -20 "$work/demo.out" >&2
+    exit 1
+  }
+}
+
 # wrk's "1.23ms" / "850.00us" / "1.02s" -> milliseconds
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
   printf "%.2f", u == "us" ? n / 1000 : u == "s" ? n * 1000 : u == "m" ? n * 60000 : n }'; }

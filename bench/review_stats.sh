@@ -45,14 +45,7 @@ need python3 python3
 work=$(mktemp -d /tmp/yw-bench.XXXXXX)
 . "$here/lib.sh"
 pid=
-cleanup() {
-  if [ -n "$pid" ]; then
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  fi
-  if [ -n "${KEEP:-}" ]; then echo "bench: kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 
 # ---- 1. the data ---------------------------------------------------------------------
 node=$work/node
@@ -165,11 +158,7 @@ n_days=$(sqlite3 "$db" "SELECT COUNT(*) FROM yw_service_review_rollup")
 [ "$n_reviews" = "$count" ] || { echo "bench: $n_reviews reviews, not $count" >&2; exit 1; }
 
 # ---- 2. yiwang under wrk -----------------------------------------------------------------
-port=$(free_port)
-"$bin" serve --dir "$node" --listen "127.0.0.1:$port" 2>"$work/serve.log" &
-pid=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 100); do curl -fs "$base/v1/health" >/dev/null && break; sleep 0.1; done
+serve_node "$node"
 from30=$(python3 -c "import datetime; print((datetime.date(1970, 1, 1) + datetime.timedelta(days=$today - 29)).isoformat())")
 : >"$work/stats.paths"
 for by in item org staff channel; do
